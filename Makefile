@@ -1,0 +1,39 @@
+# The two commands a newcomer needs (see README.md):
+#   make lab    install everything into .venv/ and open the collection in JupyterLab
+#   make test   install everything into .venv/ and run all tests (unit tests + every notebook
+#               under nbval, quick profile)
+# Both create .venv/ on first use and reinstall only when requirements.txt or pyproject.toml change.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: install lab test test-unit test-notebooks benchmark clean
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): install Python 3.10+ with venv (Debian/Ubuntu: apt-get install python3-venv)"; exit 1; }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lab: install
+	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
+
+test: install
+	GAN_HELPERS_QUICK=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env --durations=15
+
+test-unit: install
+	GAN_HELPERS_QUICK=1 $(PY) -m pytest tests
+
+test-notebooks: install
+	GAN_HELPERS_QUICK=1 $(PY) -m pytest notebooks --nbval-lax --nbval-current-env
+
+benchmark: install
+	$(PY) benchmarks/training_loop.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
