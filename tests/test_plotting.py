@@ -1,0 +1,26 @@
+import numpy as np
+import pytest
+
+from gan_helpers.plotting import LivePlot, image_grid, smooth
+from gan_helpers.training import History
+
+
+def test_image_grid_shapes_and_errors():
+    fig = image_grid(np.zeros((10, 28, 28, 1)), ncols=4)
+    assert fig.axes[0].images[0].get_array().shape == (3 * 29 + 1, 4 * 29 + 1)
+    with pytest.raises(ValueError, match="expected images of shape"):
+        image_grid(np.zeros((28, 28)))
+
+
+def test_smooth_is_a_running_mean():
+    np.testing.assert_allclose(smooth([0, 2, 4, 6], window=2), [0, 1, 3, 5])
+
+
+def test_live_plot_outside_a_notebook(tmp_path):
+    h = History()
+    h.extend({"d_loss": [1.0, 0.9], "g_loss": [0.7, 0.8], "d_real": [0.6, 0.6], "d_fake": [0.4, 0.4]})
+    live = LivePlot(title="test")
+    live.update(h, samples=np.zeros((16, 28, 28, 1)))
+    live.save(tmp_path / "live.png")
+    assert (tmp_path / "live.png").stat().st_size > 1000
+    assert len(live.ax_loss.lines) == 2
