@@ -209,21 +209,23 @@ class GANTrainer:
             self.g_optimizer.apply_gradients(zip(grads, G.trainable_variables))
         return loss, ok
 
+    def one_step(self):
+        """k discriminator steps, then one generator step. Returns the step's metrics and ``ok``."""
+        ok = tf.constant(True)
+        d_loss_sum, d_real, d_fake = tf.constant(0.0), tf.constant(0.0), tf.constant(0.0)
+        for _ in tf.range(self.k):
+            d_loss, d_real, d_fake, ok = self.d_step(self._real_batch(), ok)
+            d_loss_sum += d_loss
+        g_loss, ok = self.g_step(ok)
+        return {"d_loss": d_loss_sum / self.k, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake}, ok
+
     def _run_steps(self, n: tf.Tensor):
         """``n`` generator steps inside one graph; stops early at the first non-finite update."""
         out = {name: tf.TensorArray(tf.float32, size=0, dynamic_size=True) for name in METRICS}
-        ok = tf.constant(True)
         for i in tf.range(n):
-            d_loss_sum = tf.constant(0.0)
-            d_real = tf.constant(0.0)
-            d_fake = tf.constant(0.0)
-            for _ in tf.range(self.k):
-                d_loss, d_real, d_fake, ok = self.d_step(self._real_batch(), ok)
-                d_loss_sum += d_loss
-            g_loss, ok = self.g_step(ok)
+            values, ok = self.one_step()
             if not ok:
                 break
-            values = {"d_loss": d_loss_sum / self.k, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake}
             out = {name: out[name].write(i, values[name]) for name in METRICS}
         return {name: out[name].stack() for name in METRICS}, ok
 
