@@ -1,7 +1,9 @@
 # The two commands a newcomer needs (see README.md):
 #   make lab    install everything into .venv/ and open the collection in JupyterLab
-#   make test   install everything into .venv/ and run all tests (unit tests + every notebook
-#               under nbval, quick profile)
+#   make test   install everything into .venv/ and run all tests (unit tests, the browser test of
+#               the widgets, and every notebook under nbval, quick profile). It installs Chromium
+#               with apt-get where it is missing (scripts/ensure_browser.sh); without a browser the
+#               browser test is skipped with its reason printed.
 # Both create .venv/ on first use and reinstall only when requirements.txt or pyproject.toml change.
 
 PYTHON ?= python3
@@ -9,7 +11,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lab test test-unit test-notebooks benchmark clean
+.PHONY: install lab test test-unit test-browser test-notebooks benchmark clean
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): install Python 3.10+ with venv (Debian/Ubuntu: apt-get install python3-venv)"; exit 1; }
@@ -24,10 +26,15 @@ lab: install
 	$(VENV)/bin/jupyter lab notebooks/00_start_here.ipynb
 
 test: install
-	GAN_HELPERS_QUICK=1 $(PY) -m pytest tests notebooks --nbval-lax --nbval-current-env --durations=15
+	@bash scripts/ensure_browser.sh
+	GAN_HELPERS_QUICK=1 $(PY) -m pytest -rs tests notebooks --nbval-lax --nbval-current-env --durations=20
 
 test-unit: install
-	GAN_HELPERS_QUICK=1 $(PY) -m pytest tests
+	GAN_HELPERS_QUICK=1 $(PY) -m pytest -rs tests --ignore=tests/browser
+
+test-browser: install
+	@bash scripts/ensure_browser.sh
+	GAN_HELPERS_QUICK=1 $(PY) -m pytest -rs tests/browser -v
 
 test-notebooks: install
 	GAN_HELPERS_QUICK=1 $(PY) -m pytest notebooks --nbval-lax --nbval-current-env
