@@ -152,7 +152,7 @@ def train_classifier(images: np.ndarray, labels: np.ndarray, epochs: int | None 
 
 
 def _read_cached(model_path: Path, meta_path: Path, expected: dict):
-    """The cached model if its file loads and its metadata matches ``expected``, else None."""
+    """``(model, metadata)`` if the cached file loads and its metadata matches ``expected``, else ``(None, reason)``."""
     import keras
 
     try:

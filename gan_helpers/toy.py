@@ -550,15 +550,16 @@ class ToyPanel:
         config.validate()
         self.step_fn, self.log_every, self.draw_every_s = step_fn, log_every, draw_every_s
         self.jit_compile = jit_compile
-        slider = dict(continuous_update=False, style={"description_width": "initial"})
+        slider = dict(continuous_update=False, style={"description_width": "initial"})  # full labels
         self.k = W.IntSlider(config.k, min=1, max=30, description="k", **slider)
         self.noise_dim = W.IntSlider(config.noise_dim, min=1, max=MAX_NOISE_DIM, description="noise_dim", **slider)
         self.learning_rate = W.FloatLogSlider(config.learning_rate, base=10, min=-4, max=-2, step=0.25,
                                               readout_format=".1e", description="learning_rate", **slider)
         self.steps = W.IntSlider(config.steps, min=10, max=3000, step=10, description="G steps", **slider)
+        wide = {"description_width": "initial"}
         self.discriminator = W.Dropdown(options=DISCRIMINATORS, value=config.discriminator,
-                                        description="discriminator")
-        self.loss = W.Dropdown(options=GENERATOR_LOSSES, value=config.loss, description="G loss")
+                                        description="discriminator", style=wide)
+        self.loss = W.Dropdown(options=GENERATOR_LOSSES, value=config.loss, description="G loss", style=wide)
         self.seed = W.BoundedIntText(config.seed, min=0, max=1_000_000, description="seed")
         self.train_button = W.Button(description="Train", button_style="success", tooltip="Train")
         self.stop_button = W.Button(description="Stop", button_style="danger", tooltip="Stop")
