@@ -11,7 +11,8 @@ Variants (``--variant``):
 
 * ``fresh``       new models and a new ``tf.function`` for every run (the straightforward loop);
 * ``fresh-xla``   the same with XLA: compiles on every run;
-* ``cached``      models and compiled function cached by shape, ``k`` and step counts as tensors;
+* ``cached``      models and compiled function cached (one graph for every k, noise_dim, seed,
+                  learning rate and step count: they are tensors or weights), no XLA;
 * ``cached-xla``  cached and XLA-compiled: what the panel uses (the default).
 
 Usage::
@@ -20,8 +21,8 @@ Usage::
     .venv/bin/python benchmarks/toy_run.py --all --runs 3  # every variant, one process each
 
 Each line gives wall-clock seconds and the process's CPU seconds (all threads): on a machine that
-other jobs share, wall time grows with their load while CPU time mostly does not, so run it a few
-times and note ``uptime``. The last line is always ``toy run: N.NN s median over M runs`` (wall
+other jobs share, wall time grows with their load (CPU time less so), so run it a few times and
+note ``uptime``. The last line is always ``toy run: N.NN s median over M runs`` (wall
 time, all runs including the first, of the default or last variant).
 """
 

@@ -150,7 +150,7 @@ def test_panel_widgets_train_and_stop():
     # background run, stopped: the thread ends promptly and the panel trains again afterwards
     panel.steps.value = 3000
     thread = panel.start()
-    time.sleep(0.5)
+    assert panel.wait_for_progress(timeout=60), "the background run never trained a chunk"
     panel.stop()
     thread.join(timeout=30)
     assert not thread.is_alive() and panel.last_result.stopped
