@@ -3,8 +3,10 @@
 Every model trains the same DCGAN generator (``gan_helpers.models``) for the same number of generator
 steps; the table reports the digit-classifier Frechet distance and mode coverage of the final
 generator (``gan_helpers.metrics``, same real images and same noise for every row) and the wall time of
-the training steps. The training steps are the ones written out in ``notebooks/05_wgan.ipynb``; with
-seed 0 this script prints the notebook's numbers.
+the training steps. The training steps are the ones written out in ``notebooks/05_wgan.ipynb``, so the
+script prints the notebook's numbers, up to floating-point rounding (its graphs differ slightly from
+the notebook's, and over a long run a rounding difference can grow: seed 1, full profile, n_critic=1
+gave 292.2 here and 291.9 in the notebook).
 
 Usage (from the repository root)::
 
