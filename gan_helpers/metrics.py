@@ -322,18 +322,27 @@ def mode_coverage(fake, classifier=None, confidence: float = 0.9,
     return coverage_from_probabilities(probs, confidence, min_share)
 
 
-def evaluate(fake, real, classifier=None, confidence: float = 0.9, min_share: float = 0.02) -> dict:
+def evaluate(fake, real=None, classifier=None, confidence: float = 0.9, min_share: float = 0.02,
+             real_features: np.ndarray | None = None) -> dict:
     """All the digit-quality numbers for one set of generated images, in one call.
 
     Returns a dict with ``frechet`` (lower is better), ``coverage`` (digits covered, 0-10),
     ``histogram`` (confident images per digit), ``confident`` (share of generated images classified
     with at least ``confidence``) and ``n`` (number of generated images).
+
+    Pass the real images as ``real``, or, when you score many generators against the same real
+    images (checkpoints along a run), their features once as ``real_features``
+    (``classifier_outputs(real, classifier)[0]``): the same numbers, without re-classifying the real
+    images every time.
     """
-    real = check_images(real, "real images", min_count=2)
+    if (real is None) == (real_features is None):
+        raise ValueError("pass the real images as `real` or their features as `real_features` (exactly one)")
     fake = check_images(fake, "generated images", min_count=2)
     model = classifier if classifier is not None else digit_classifier(verbose=False)
-    f_real, _ = classifier_outputs(real, model)
+    if real_features is None:
+        real = check_images(real, "real images", min_count=2)
+        real_features, _ = classifier_outputs(real, model)
     f_fake, p_fake = classifier_outputs(fake, model)
     coverage, histogram = coverage_from_probabilities(p_fake, confidence, min_share)
-    return {"frechet": frechet_distance_from_features(f_real, f_fake), "coverage": coverage,
+    return {"frechet": frechet_distance_from_features(real_features, f_fake), "coverage": coverage,
             "histogram": histogram, "confident": float(histogram.sum() / len(fake)), "n": len(fake)}

@@ -106,6 +106,20 @@ def test_evaluate_returns_all_numbers(mnist, classifier):
     assert 0.5 < scores["confident"] <= 1.0
 
 
+def test_evaluate_with_precomputed_real_features_gives_the_same_numbers(mnist, classifier):
+    x, _ = mnist
+    features, _ = metrics.classifier_outputs(x[300:600], classifier)
+    direct = metrics.evaluate(x[:300], x[300:600], classifier)
+    cached = metrics.evaluate(x[:300], classifier=classifier, real_features=features)
+    assert cached["frechet"] == pytest.approx(direct["frechet"], rel=1e-9)
+    assert cached["coverage"] == direct["coverage"] and cached["confident"] == direct["confident"]
+    np.testing.assert_array_equal(cached["histogram"], direct["histogram"])
+    with pytest.raises(ValueError, match="exactly one"):
+        metrics.evaluate(x[:300], x[300:600], classifier, real_features=features)
+    with pytest.raises(ValueError, match="exactly one"):
+        metrics.evaluate(x[:300], classifier=classifier)
+
+
 def test_metric_functions_reject_bad_images(mnist, classifier):
     x, _ = mnist
     with pytest.raises(ValueError, match=r"\[-1, 1\]"):
