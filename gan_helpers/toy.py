@@ -111,7 +111,12 @@ def make_discriminator(kind: str = "max-softmax") -> keras.Sequential:
 
 # --- the losses (on probabilities, logs clamped) ------------------------------------------------
 def safe_log(p: tf.Tensor) -> tf.Tensor:
-    """``log(max(p, LOG_EPS))``: finite even when a float32 probability rounds to exactly 0."""
+    """``log(max(p, LOG_EPS))``: finite even when a float32 probability rounds to exactly 0.
+
+    Not ``gan_helpers.losses.clamped_log``: that one also clamps at ``1 - eps``, which zeroes the
+    gradient of a probability above 0.9999999. The toy discriminator outputs probabilities (the max
+    of a softmax), so its losses cannot be computed on logits, and only the lower clamp is needed.
+    """
     return tf.math.log(tf.maximum(p, LOG_EPS))
 
 
