@@ -41,7 +41,6 @@ VARIANTS = ("fresh", "fresh-xla", "cached", "cached-xla")
 
 def one_variant(variant: str, runs: int, draw: bool) -> dict:
     import gan_helpers
-
     from gan_helpers import toy
 
     gan_helpers.set_seed(0)  # as the notebook does (deterministic ops on)
@@ -64,8 +63,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--variant", choices=VARIANTS, default="cached-xla")
     parser.add_argument("--all", action="store_true", help="every variant, each in a fresh process")
-    parser.add_argument("--runs", type=int, default=5, help="runs per variant (the first builds the graph)")
-    parser.add_argument("--no-draw", action="store_true", help="time train_toy_gan alone, without the figure")
+    parser.add_argument(
+        "--runs", type=int, default=5, help="runs per variant (the first builds the graph)"
+    )
+    parser.add_argument(
+        "--no-draw", action="store_true", help="time train_toy_gan alone, without the figure"
+    )
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # child-process mode
     args = parser.parse_args()
     if args.runs < 1:
@@ -76,17 +79,21 @@ def main() -> None:
     with open("/proc/loadavg") as f:
         print(f"load average before: {' '.join(f.read().split()[:3])} on {os.cpu_count()} CPUs")
     summary = None
-    for variant in (VARIANTS if args.all else (args.variant,)):
+    for variant in VARIANTS if args.all else (args.variant,):
         cmd = [sys.executable, __file__, "--json", "--variant", variant, "--runs", str(args.runs)]
         cmd += ["--no-draw"] if args.no_draw else []
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
         res = json.loads(next(line for line in out.splitlines() if line.startswith("RESULT "))[7:])
         t, c = res["times"], res["cpu"]
         later, later_cpu = t[1:] or t, c[1:] or c
-        print(f"{variant:11s} first run (builds the graph) {t[0]:6.2f} s (CPU {c[0]:6.2f} s) | later runs: "
-              f"median {statistics.median(later):5.2f} s best {min(later):5.2f} s "
-              f"(CPU median {statistics.median(later_cpu):5.2f} s) | all: " + " ".join(f"{x:.2f}" for x in t)
-              + " | W1: " + " ".join(f"{w:.3f}" for w in res["w1"]))
+        print(
+            f"{variant:11s} first run (builds the graph) {t[0]:6.2f} s (CPU {c[0]:6.2f} s) | later runs: "
+            f"median {statistics.median(later):5.2f} s best {min(later):5.2f} s "
+            f"(CPU median {statistics.median(later_cpu):5.2f} s) | all: "
+            + " ".join(f"{x:.2f}" for x in t)
+            + " | W1: "
+            + " ".join(f"{w:.3f}" for w in res["w1"])
+        )
         summary = f"toy run: {statistics.median(t):.2f} s median over {len(t)} runs"
     with open("/proc/loadavg") as f:
         print(f"load average after: {' '.join(f.read().split()[:3])}")

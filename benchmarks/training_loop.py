@@ -65,8 +65,14 @@ def classic(images: np.ndarray, steps: int, batch: int, warmup: int) -> float:
 def compiled(images: np.ndarray, steps: int, batch: int, warmup: int) -> float:
     """Steps per second of GANTrainer (all steps of a chunk inside one tf.function)."""
     gan_helpers.set_seed(0)
-    trainer = GANTrainer(mlp_generator(NOISE_DIM), mlp_discriminator(), images, noise_dim=NOISE_DIM,
-                         batch_size=batch, k=1)
+    trainer = GANTrainer(
+        mlp_generator(NOISE_DIM),
+        mlp_discriminator(),
+        images,
+        noise_dim=NOISE_DIM,
+        batch_size=batch,
+        k=1,
+    )
     trainer.train(warmup, chunk=warmup, verbose=False)  # traces the graph, excluded from the timing
     start = time.perf_counter()
     trainer.train(steps, chunk=steps, verbose=False)
@@ -81,9 +87,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--repeats", type=int, default=3, help="best of this many timings each")
     args = parser.parse_args(argv)
     images, _ = load_mnist()
-    print(f"MLP GAN, batch {args.batch_size}, {args.steps} timed steps, best of {args.repeats}, "
-          f"TensorFlow threads: default, CPUs: {os.cpu_count()}")
-    c = max(classic(images, args.steps // 3, args.batch_size, args.warmup) for _ in range(args.repeats))
+    print(
+        f"MLP GAN, batch {args.batch_size}, {args.steps} timed steps, best of {args.repeats}, "
+        f"TensorFlow threads: default, CPUs: {os.cpu_count()}"
+    )
+    c = max(
+        classic(images, args.steps // 3, args.batch_size, args.warmup) for _ in range(args.repeats)
+    )
     print(f"classic  (predict + 2x train_on_batch): {c:7.1f} steps/s")
     f = max(compiled(images, args.steps, args.batch_size, args.warmup) for _ in range(args.repeats))
     print(f"compiled (GANTrainer, one tf.function): {f:7.1f} steps/s")

@@ -23,10 +23,11 @@ import argparse
 import os
 import time
 
-import gan_helpers
 import keras
 import numpy as np
 import tensorflow as tf
+
+import gan_helpers
 from gan_helpers import metrics, wgan
 from gan_helpers.data import load_mnist
 from gan_helpers.losses import discriminator_loss, generator_loss_nonsaturating
@@ -34,7 +35,13 @@ from gan_helpers.models import dcgan_discriminator, dcgan_generator
 
 NOISE_DIM = 64
 ADAM_LR = 2e-4
-MODELS = ("DCGAN", "clip, n_critic=1", "clip, n_critic=5", "WGAN-GP, beta_1=0.5", "WGAN-GP, beta_1=0")
+MODELS = (
+    "DCGAN",
+    "clip, n_critic=1",
+    "clip, n_critic=5",
+    "WGAN-GP, beta_1=0.5",
+    "WGAN-GP, beta_1=0",
+)
 
 
 def build(name: str):
@@ -57,24 +64,32 @@ def make_step(name: str, G, C, data: tf.Tensor, batch: int, seed: int):
         return rng.normal([batch, NOISE_DIM])
 
     if name == "DCGAN":
-        g_opt, d_opt = keras.optimizers.Adam(ADAM_LR, beta_1=0.5), keras.optimizers.Adam(ADAM_LR, beta_1=0.5)
+        g_opt, d_opt = (
+            keras.optimizers.Adam(ADAM_LR, beta_1=0.5),
+            keras.optimizers.Adam(ADAM_LR, beta_1=0.5),
+        )
 
         @tf.function
         def d_step():
             real, fake = real_batch(), G(noise(), training=True)
             with tf.GradientTape() as tape:
                 d_loss = discriminator_loss(C(real, training=True), C(fake, training=True))
-            d_opt.apply_gradients(zip(tape.gradient(d_loss, C.trainable_variables), C.trainable_variables))
+            d_opt.apply_gradients(
+                zip(tape.gradient(d_loss, C.trainable_variables), C.trainable_variables)
+            )
 
         @tf.function
         def g_step():
             with tf.GradientTape() as tape:
                 g_loss = generator_loss_nonsaturating(C(G(noise(), training=True), training=True))
-            g_opt.apply_gradients(zip(tape.gradient(g_loss, G.trainable_variables), G.trainable_variables))
+            g_opt.apply_gradients(
+                zip(tape.gradient(g_loss, G.trainable_variables), G.trainable_variables)
+            )
 
         def step():
             d_step()
             g_step()
+
         return step
 
     n_critic = 1 if name == "clip, n_critic=1" else 5
@@ -82,7 +97,7 @@ def make_step(name: str, G, C, data: tf.Tensor, batch: int, seed: int):
     if clipping:
         g_opt, c_opt = keras.optimizers.RMSprop(5e-5), keras.optimizers.RMSprop(5e-5)
     else:
-        beta_1 = 0.0 if name == "WGAN-GP, beta_1=0" else 0.5   # the WGAN-GP paper uses both
+        beta_1 = 0.0 if name == "WGAN-GP, beta_1=0" else 0.5  # the WGAN-GP paper uses both
         g_opt = keras.optimizers.Adam(ADAM_LR, beta_1=beta_1, beta_2=0.9)
         c_opt = keras.optimizers.Adam(ADAM_LR, beta_1=beta_1, beta_2=0.9)
 
@@ -93,7 +108,9 @@ def make_step(name: str, G, C, data: tf.Tensor, batch: int, seed: int):
             c_loss = wgan.critic_loss(C(real, training=True), C(fake, training=True))
             if not clipping:
                 c_loss += wgan.gradient_penalty(C, real, fake, 10.0, rng=rng)
-        c_opt.apply_gradients(zip(tape.gradient(c_loss, C.trainable_variables), C.trainable_variables))
+        c_opt.apply_gradients(
+            zip(tape.gradient(c_loss, C.trainable_variables), C.trainable_variables)
+        )
         if clipping:
             wgan.clip_weights(C.trainable_variables, 0.01)
 
@@ -101,20 +118,27 @@ def make_step(name: str, G, C, data: tf.Tensor, batch: int, seed: int):
     def g_step():
         with tf.GradientTape() as tape:
             g_loss = wgan.generator_loss(C(G(noise(), training=True), training=True))
-        g_opt.apply_gradients(zip(tape.gradient(g_loss, G.trainable_variables), G.trainable_variables))
+        g_opt.apply_gradients(
+            zip(tape.gradient(g_loss, G.trainable_variables), G.trainable_variables)
+        )
 
     def step():
         for _ in range(n_critic):
             c_step()
         g_step()
+
     return step
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--steps", type=int, default=None, help="generator steps (default: the profile's)")
-    parser.add_argument("--batch", type=int, default=None, help="batch size (default: the profile's)")
+    parser.add_argument(
+        "--steps", type=int, default=None, help="generator steps (default: the profile's)"
+    )
+    parser.add_argument(
+        "--batch", type=int, default=None, help="batch size (default: the profile's)"
+    )
     parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
     args = parser.parse_args()
     steps = args.steps or gan_helpers.choose(quick=150, full=600)
@@ -142,12 +166,19 @@ def main() -> None:
                 step()
             seconds = time.perf_counter() - start
             q = metrics.evaluate(G(z_eval, training=True).numpy(), real_eval, classifier)
-            results[name].append({"frechet": q["frechet"], "coverage": q["coverage"], "seconds": seconds})
-            print(f"seed {seed} {name:20s}: Frechet {q['frechet']:7.1f}  coverage {q['coverage']:2d}/10  "
-                  f"{seconds:6.0f} s  (load average {os.getloadavg()[0]:.1f})", flush=True)
+            results[name].append(
+                {"frechet": q["frechet"], "coverage": q["coverage"], "seconds": seconds}
+            )
+            print(
+                f"seed {seed} {name:20s}: Frechet {q['frechet']:7.1f}  coverage {q['coverage']:2d}/10  "
+                f"{seconds:6.0f} s  (load average {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
 
-    print(f"\n{steps} generator steps, batch {batch}, {n_eval} images per measurement, seeds {args.seeds}")
-    print(f"| model | Frechet distance | mode coverage | wall time (s) | ms per generator step |")
+    print(
+        f"\n{steps} generator steps, batch {batch}, {n_eval} images per measurement, seeds {args.seeds}"
+    )
+    print("| model | Frechet distance | mode coverage | wall time (s) | ms per generator step |")
     print("|---|---|---|---|---|")
     for name, rs in results.items():
         fd = " / ".join(f"{r['frechet']:.1f}" for r in rs)

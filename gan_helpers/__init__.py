@@ -1,17 +1,20 @@
-"""gan_helpers: the plumbing shared by the GAN course notebooks.
+"""gan_helpers: the plumbing shared by the GAN course notebooks. No lesson code lives here.
 
-Modules (each small enough to read in one sitting):
+The rule: a lesson's code (its networks, losses and training step) is written in the notebook that
+teaches it, in cells tagged ``lesson``. Whatever else needs that code (a later notebook, a
+benchmark, a test) loads those cells with ``gan_helpers.lessons.load``. This package holds only the
+machinery around them. Modules (each small enough to read in one sitting):
 
-* ``config``   -- the quick/full profile switch and ``set_seed``;
-* ``data``     -- MNIST with offline fallbacks, and samplers for the toy experiments;
-* ``models``   -- the small MLP generator and discriminator of notebook 01;
-* ``losses``   -- the discriminator and generator losses, written on logits so the logs stay finite;
-* ``training`` -- a compiled GAN training loop with k discriminator steps, history and a NaN guard;
-* ``plotting`` -- image grids and a live loss-curve animator;
-* ``freezing`` -- measures what ``trainable``/``compile``/``run_eagerly`` do in Keras 3 and Keras 2 (notebook 02);
-* ``toy``      -- the 1-D Gaussian toy GAN, its compiled training loop and widget panel (notebook 03);
-* ``metrics``  -- a digit classifier, a Frechet distance in its feature space, and mode coverage (04, 05);
-* ``wgan``     -- the gradient penalty and weight clipping (notebook 05).
+* ``config``   -- the quick/full profile, the base seed, ``set_seed``, ``check_int``, ``Timer``;
+* ``data``     -- MNIST with offline fallbacks;
+* ``lessons``  -- loads a notebook's ``lesson`` cells, so code has one source;
+* ``training`` -- compiles any ``d_step``/``g_step`` pair into one loop: k, history, NaN guard;
+* ``weights``  -- the weight-diff instrument: snapshot every variable, diff two snapshots, group;
+* ``plotting`` -- the course's figure style, image grids and ``LivePlot``, a live animator;
+* ``freezing`` -- notebook 02's laboratory: runs Keras recipes and measures which weights move;
+* ``toy``      -- notebook 03's runner: the compiled 1-D experiment, W1 to N(0, 1), a model cache;
+* ``toy_panel``-- notebook 03's widget panel, live figure and sweep tables;
+* ``metrics``  -- a digit classifier, a Frechet distance in its feature space, mode coverage.
 
 Importing the package quietens TensorFlow's C++ start-up log (``TF_CPP_MIN_LOG_LEVEL=2``) unless you
 set that variable yourself; it changes no results.
@@ -21,7 +24,27 @@ import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from gan_helpers.config import choose, describe_profile, is_quick, profile_name, set_seed  # noqa: E402
+from gan_helpers.config import (  # noqa: E402
+    Timer,
+    base_seed,
+    check_int,
+    choose,
+    describe_profile,
+    is_quick,
+    seed,
+    seeds,
+    set_seed,
+)
 
-__all__ = ["choose", "describe_profile", "is_quick", "profile_name", "set_seed"]
-__version__ = "0.1.0"
+__all__ = [
+    "Timer",
+    "base_seed",
+    "check_int",
+    "choose",
+    "describe_profile",
+    "is_quick",
+    "seed",
+    "seeds",
+    "set_seed",
+]
+__version__ = "0.2.0"

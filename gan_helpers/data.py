@@ -1,9 +1,9 @@
-"""Data for the notebooks: MNIST (with two offline fallbacks) and the toy samplers.
+"""Data for the notebooks: MNIST, with two offline fallbacks.
 
 ``load_mnist()`` tries three sources, in order, and prints one line naming the one it used:
 
 1. ``keras``: ``keras.datasets.mnist`` (its on-disk cache, or a download: the full 60,000 training
-   images). The download gets a short time-out, so a machine without network moves on at once.
+   images). A download that gets no answer gives up after ``DOWNLOAD_TIMEOUT_S`` (15 s) at most.
 2. ``idx``: the MNIST IDX files (``t10k-images-idx3-ubyte.gz`` and friends) in the folder named by
    the environment variable ``GAN_HELPERS_MNIST_DIR``. The course's CI points it at a folder with
    the real 10,000-image MNIST test set.
@@ -23,6 +23,7 @@ import os
 import socket
 import struct
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -45,12 +46,6 @@ def to_unit_range(images_uint8: np.ndarray) -> np.ndarray:
     """Map uint8 pixels 0..255 to float32 in [-1, 1] and add the channel axis: (N, 28, 28, 1)."""
     x = np.asarray(images_uint8, dtype=np.float32) / 127.5 - 1.0
     return x.reshape(x.shape[0], 28, 28, 1)
-
-
-def to_uint8(images: np.ndarray) -> np.ndarray:
-    """Inverse of ``to_unit_range``: [-1, 1] floats back to uint8 pixels (for saving or display)."""
-    x = (np.clip(np.asarray(images, dtype=np.float32), -1.0, 1.0) + 1.0) * 127.5
-    return np.round(x).astype(np.uint8)
 
 
 # --- source 1: Keras ---------------------------------------------------------------------------
@@ -86,7 +81,9 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
     dims = struct.unpack(">" + "I" * ndim, raw[4 : 4 + 4 * ndim])
     data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
     if data.size != int(np.prod(dims)):
-        raise DataSourceError(f"{path}: header says {dims} but holds {data.size} values (truncated?)")
+        raise DataSourceError(
+            f"{path}: header says {dims} but holds {data.size} values (truncated?)"
+        )
     return data.reshape(dims)
 
 
@@ -132,7 +129,15 @@ def _load_sklearn() -> tuple[np.ndarray, np.ndarray]:
     return np.round(canvas * 255).astype(np.uint8), digits.target.astype(np.int64)
 
 
-def load_mnist(source: str | None = None, verbose: bool = True) -> tuple[np.ndarray, np.ndarray]:
+class MNIST(NamedTuple):
+    """What ``load_mnist`` returns; unpack it as ``images, labels, source = load_mnist()``."""
+
+    images: np.ndarray  # float32, (N, 28, 28, 1), in [-1, 1]
+    labels: np.ndarray  # int64, 0-9
+    source: str  # "keras", "idx" or "sklearn"
+
+
+def load_mnist(source: str | None = None, verbose: bool = True) -> MNIST:
     """Load MNIST-like digits as float32 images in [-1, 1], shape (N, 28, 28, 1), and int64 labels.
 
     Args:
@@ -141,13 +146,13 @@ def load_mnist(source: str | None = None, verbose: bool = True) -> tuple[np.ndar
         verbose: print one line naming the source used and the number of images.
 
     Returns:
-        ``(images, labels)``.
+        ``MNIST(images, labels, source)``, where ``source`` names the source used.
     """
     if source is not None and source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES} or None, got {source!r}")
     loaders = {"keras": _load_keras, "idx": _load_idx, "sklearn": _load_sklearn}
     reasons = []
-    for name in ([source] if source else SOURCES):
+    for name in [source] if source else SOURCES:
         try:
             x, y = loaders[name]()
         except DataSourceError as err:
@@ -155,35 +160,9 @@ def load_mnist(source: str | None = None, verbose: bool = True) -> tuple[np.ndar
             continue
         images, labels = to_unit_range(x), np.asarray(y, dtype=np.int64)
         if verbose:
-            tried = f"; not available: {', '.join(r.split(':')[0] for r in reasons)}" if reasons else ""
+            tried = (
+                f"; not available: {', '.join(r.split(':')[0] for r in reasons)}" if reasons else ""
+            )
             print(f"MNIST source: {name} ({len(images):,} images{tried})")
-        load_mnist.last_source = name  # type: ignore[attr-defined]
-        load_mnist.last_skipped = reasons  # type: ignore[attr-defined]
-        return images, labels
+        return MNIST(images, labels, name)
     raise DataSourceError("no MNIST source worked:\n  " + "\n  ".join(reasons))
-
-
-load_mnist.last_source = None  # type: ignore[attr-defined]  # the source the last call used
-load_mnist.last_skipped = []  # type: ignore[attr-defined]  # why earlier sources were not used
-
-
-# --- toy data for the 1-D experiments ------------------------------------------------------------
-def sample_gaussian(n: int, mean: float = 0.0, std: float = 1.0, rng: np.random.Generator | None = None) -> np.ndarray:
-    """``n`` samples of the 1-D target N(mean, std^2), shape (n, 1), float32."""
-    if n < 1:
-        raise ValueError(f"n must be at least 1, got {n}")
-    if std <= 0:
-        raise ValueError(f"std must be positive, got {std}")
-    rng = rng if rng is not None else np.random.default_rng()
-    return rng.normal(mean, std, size=(n, 1)).astype(np.float32)
-
-
-def sample_uniform_noise(n: int, dim: int, low: float = -3.0, high: float = 3.0,
-                         rng: np.random.Generator | None = None) -> np.ndarray:
-    """``n`` noise vectors uniform on (low, high)^dim, shape (n, dim), float32 (the toy GAN's input)."""
-    if n < 1 or dim < 1:
-        raise ValueError(f"n and dim must be at least 1, got n={n}, dim={dim}")
-    if not low < high:
-        raise ValueError(f"need low < high, got low={low}, high={high}")
-    rng = rng if rng is not None else np.random.default_rng()
-    return rng.uniform(low, high, size=(n, dim)).astype(np.float32)

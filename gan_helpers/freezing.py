@@ -47,7 +47,9 @@ import numpy as np
 NOISE_DIM = 4
 DATA_DIM = 2
 BATCH_SIZE = 16
-LEARNING_RATE = 0.01  # plain SGD: the cheapest update to trace; the lesson does not depend on the optimizer
+LEARNING_RATE = (
+    0.01  # plain SGD: the cheapest update to trace; the lesson does not depend on the optimizer
+)
 
 #: The four columns of the truth table: (title, Keras version, run_eagerly).
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
@@ -64,6 +66,7 @@ Snapshot = dict[str, np.ndarray]
 # The two Keras versions and the two tiny models
 # --------------------------------------------------------------------------------------------
 
+
 def keras_module(version: str) -> ModuleType:
     """Return the Keras package for ``version``: ``"keras3"`` -> ``keras``, ``"keras2"`` -> ``tf_keras``.
 
@@ -78,18 +81,23 @@ def keras_module(version: str) -> ModuleType:
         try:
             import tf_keras
         except ImportError as err:  # pragma: no cover - tf_keras is in requirements.txt
-            raise ValueError("version='keras2' needs the tf_keras package: pip install tf-keras") from err
+            raise ValueError(
+                "version='keras2' needs the tf_keras package: pip install tf-keras"
+            ) from err
         return tf_keras
     raise ValueError(f"version must be 'keras3' or 'keras2', got {version!r}")
 
 
 def build_generator(K: ModuleType) -> Any:
     """A tiny generator: noise (``NOISE_DIM``) -> Dense(8, tanh) -> Dense(``DATA_DIM``). No BatchNorm."""
-    return K.Sequential([
-        K.Input((NOISE_DIM,)),
-        K.layers.Dense(8, activation="tanh"),
-        K.layers.Dense(DATA_DIM),
-    ], name="G")
+    return K.Sequential(
+        [
+            K.Input((NOISE_DIM,)),
+            K.layers.Dense(8, activation="tanh"),
+            K.layers.Dense(DATA_DIM),
+        ],
+        name="G",
+    )
 
 
 def build_discriminator(K: ModuleType) -> Any:
@@ -97,18 +105,22 @@ def build_discriminator(K: ModuleType) -> Any:
 
     It outputs a logit (no sigmoid), so the losses use ``from_logits=True``.
     """
-    return K.Sequential([
-        K.Input((DATA_DIM,)),
-        K.layers.Dense(8),
-        K.layers.BatchNormalization(),
-        K.layers.Activation("tanh"),
-        K.layers.Dense(1),
-    ], name="D")
+    return K.Sequential(
+        [
+            K.Input((DATA_DIM,)),
+            K.layers.Dense(8),
+            K.layers.BatchNormalization(),
+            K.layers.Activation("tanh"),
+            K.layers.Dense(1),
+        ],
+        name="D",
+    )
 
 
 # --------------------------------------------------------------------------------------------
 # Snapshots: copy every variable, then diff two copies
 # --------------------------------------------------------------------------------------------
+
 
 def _short_name(variable: Any) -> str:
     """``kernel`` from Keras 3's ``kernel`` or tf_keras's ``dense/kernel:0``."""
@@ -131,7 +143,9 @@ def snapshot(models: Mapping[str, Any]) -> Snapshot:
             for variable in layer.weights:
                 key = f"{label}/{layer.name}/{_short_name(variable)}"
                 if key in copy:
-                    raise ValueError(f"two variables would share the key {key!r}: give the layers distinct names")
+                    raise ValueError(
+                        f"two variables would share the key {key!r}: give the layers distinct names"
+                    )
                 copy[key] = np.array(variable.numpy(), copy=True)
     return copy
 
@@ -143,7 +157,9 @@ def changed_variables(before: Snapshot, after: Snapshot) -> list[str]:
     far above float32 round-off, and a weight nobody touched keeps exactly the same bits.
     """
     if before.keys() != after.keys():
-        raise ValueError("the two snapshots hold different variables: take both with the same models")
+        raise ValueError(
+            "the two snapshots hold different variables: take both with the same models"
+        )
     return [key for key in before if not np.array_equal(before[key], after[key])]
 
 
@@ -172,8 +188,11 @@ def describe_changes(changed: Iterable[str], keys: Iterable[str]) -> str:
         group = weight_group(key)
         totals[group] = totals.get(group, 0) + 1
         hits[group] = hits.get(group, 0) + (key in changed)
-    parts = [group if hits[group] == totals[group] else f"{group} ({hits[group]} of {totals[group]})"
-             for group in totals if hits[group]]
+    parts = [
+        group if hits[group] == totals[group] else f"{group} ({hits[group]} of {totals[group]})"
+        for group in totals
+        if hits[group]
+    ]
     return ", ".join(parts) if parts else "nothing"
 
 
@@ -181,9 +200,12 @@ def describe_changes(changed: Iterable[str], keys: Iterable[str]) -> str:
 # Batch or moving statistics? Recompute the loss both ways in NumPy and compare.
 # --------------------------------------------------------------------------------------------
 
+
 def _bce_from_logits(logits: np.ndarray, labels: np.ndarray) -> float:
     """Mean binary cross-entropy on logits, written the numerically stable way."""
-    return float(np.mean(np.maximum(logits, 0) - logits * labels + np.log1p(np.exp(-np.abs(logits)))))
+    return float(
+        np.mean(np.maximum(logits, 0) - logits * labels + np.log1p(np.exp(-np.abs(logits))))
+    )
 
 
 def _generator_numpy(weights: list[np.ndarray], z: np.ndarray) -> np.ndarray:
@@ -191,7 +213,9 @@ def _generator_numpy(weights: list[np.ndarray], z: np.ndarray) -> np.ndarray:
     return np.tanh(z @ kernel1 + bias1) @ kernel2 + bias2
 
 
-def _discriminator_numpy(weights: list[np.ndarray], x: np.ndarray, stats: str, epsilon: float) -> np.ndarray:
+def _discriminator_numpy(
+    weights: list[np.ndarray], x: np.ndarray, stats: str, epsilon: float
+) -> np.ndarray:
     """D's logits with its BatchNormalization using ``stats="batch"`` or ``stats="moving"``.
 
     In "batch" mode BatchNormalization subtracts the mean and divides by the standard deviation of
@@ -200,13 +224,16 @@ def _discriminator_numpy(weights: list[np.ndarray], x: np.ndarray, stats: str, e
     """
     kernel1, bias1, gamma, beta, moving_mean, moving_variance, kernel2, bias2 = weights
     h = x @ kernel1 + bias1
-    mean, variance = (h.mean(axis=0), h.var(axis=0)) if stats == "batch" else (moving_mean, moving_variance)
+    mean, variance = (
+        (h.mean(axis=0), h.var(axis=0)) if stats == "batch" else (moving_mean, moving_variance)
+    )
     h = gamma * (h - mean) / np.sqrt(variance + epsilon) + beta
     return np.tanh(h) @ kernel2 + bias2
 
 
-def reference_losses(generator: Any, discriminator: Any, kind: str,
-                     x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+def reference_losses(
+    generator: Any, discriminator: Any, kind: str, x: np.ndarray, y: np.ndarray
+) -> dict[str, float]:
     """The loss a training call would report, computed with batch and with moving statistics.
 
     ``kind="D"``: ``x`` is the discriminator's batch (real and fake rows), ``y`` its labels.
@@ -219,13 +246,21 @@ def reference_losses(generator: Any, discriminator: Any, kind: str,
     d_weights = [np.asarray(w, np.float64) for w in discriminator.get_weights()]
     epsilon = float(discriminator.layers[1].epsilon)
     if kind == "G":
-        x = _generator_numpy([np.asarray(w, np.float64) for w in generator.get_weights()], np.asarray(x, np.float64))
-    return {stats: _bce_from_logits(_discriminator_numpy(d_weights, np.asarray(x, np.float64), stats, epsilon),
-                                    np.asarray(y, np.float64))
-            for stats in ("batch", "moving")}
+        x = _generator_numpy(
+            [np.asarray(w, np.float64) for w in generator.get_weights()], np.asarray(x, np.float64)
+        )
+    return {
+        stats: _bce_from_logits(
+            _discriminator_numpy(d_weights, np.asarray(x, np.float64), stats, epsilon),
+            np.asarray(y, np.float64),
+        )
+        for stats in ("batch", "moving")
+    }
 
 
-def bn_mode(loss: float, references: Mapping[str, float], match: float = 1e-5, apart: float = 1e-3) -> str:
+def bn_mode(
+    loss: float, references: Mapping[str, float], match: float = 1e-5, apart: float = 1e-3
+) -> str:
     """``"batch"`` or ``"moving"``: which reference loss the reported ``loss`` equals.
 
     ``match`` is how close counts as equal (Keras computes in float32: we measured differences below
@@ -241,6 +276,7 @@ def bn_mode(loss: float, references: Mapping[str, float], match: float = 1e-5, a
 # --------------------------------------------------------------------------------------------
 # One experiment: fresh models and fixed batches
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Lab:
@@ -264,9 +300,11 @@ class Lab:
 
     def compile(self, model: Any, optimizer: Any = None) -> None:
         """``model.compile`` with SGD, binary cross-entropy on logits and this lab's ``run_eagerly``."""
-        model.compile(optimizer=optimizer if optimizer is not None else self.K.optimizers.SGD(LEARNING_RATE),
-                      loss=self.K.losses.BinaryCrossentropy(from_logits=True),
-                      run_eagerly=self.run_eagerly)
+        model.compile(
+            optimizer=optimizer if optimizer is not None else self.K.optimizers.SGD(LEARNING_RATE),
+            loss=self.K.losses.BinaryCrossentropy(from_logits=True),
+            run_eagerly=self.run_eagerly,
+        )
 
     def train_d(self) -> float:
         """One ``D.train_on_batch`` on the fixed discriminator batch."""
@@ -305,6 +343,7 @@ class Step:
 # The recipes. Each sets up a lab and returns the calls one training iteration makes, in order.
 # --------------------------------------------------------------------------------------------
 
+
 def _stack(lab: Lab) -> Any:
     """``gan = Sequential([G, D])``, compiled: the combined model of the classic recipe."""
     gan = lab.K.Sequential([lab.G, lab.D], name="gan")
@@ -317,16 +356,20 @@ def recipe_classic(lab: Lab) -> list[Step]:
     lab.compile(lab.D)
     lab.D.trainable = False
     gan = _stack(lab)
-    return [Step("D", "D.train_on_batch", lab.train_d),
-            Step("G", "gan.train_on_batch", lambda: gan.train_on_batch(lab.z, lab.g_y))]
+    return [
+        Step("D", "D.train_on_batch", lab.train_d),
+        Step("G", "gan.train_on_batch", lambda: gan.train_on_batch(lab.z, lab.g_y)),
+    ]
 
 
 def recipe_no_freeze(lab: Lab) -> list[Step]:
     """The classic recipe WITHOUT ``D.trainable = False``: shows what the flag is there to prevent."""
     lab.compile(lab.D)
     gan = _stack(lab)
-    return [Step("D", "D.train_on_batch", lab.train_d),
-            Step("G", "gan.train_on_batch", lambda: gan.train_on_batch(lab.z, lab.g_y))]
+    return [
+        Step("D", "D.train_on_batch", lab.train_d),
+        Step("G", "gan.train_on_batch", lambda: gan.train_on_batch(lab.z, lab.g_y)),
+    ]
 
 
 def recipe_toggle(lab: Lab) -> list[Step]:
@@ -344,8 +387,10 @@ def recipe_toggle(lab: Lab) -> list[Step]:
         lab.D.trainable = False
         return gan.train_on_batch(lab.z, lab.g_y)
 
-    return [Step("D", "D.trainable=True; D.train_on_batch", d_step),
-            Step("G", "D.trainable=False; gan.train_on_batch", gan_step)]
+    return [
+        Step("D", "D.trainable=True; D.train_on_batch", d_step),
+        Step("G", "D.trainable=False; gan.train_on_batch", gan_step),
+    ]
 
 
 def recipe_unfreeze_before_first_call(lab: Lab) -> list[Step]:
@@ -371,7 +416,14 @@ def recipe_freeze_after_first_call_new_batch_size(lab: Lab) -> list[Step]:
     lab.train_d()
     lab.D.trainable = False
     x, y = lab.d_x[::2], lab.d_y[::2]
-    return [Step("D", "D.train_on_batch, batch of 16 (was 32)", lambda: lab.D.train_on_batch(x, y), (x, y))]
+    return [
+        Step(
+            "D",
+            "D.train_on_batch, batch of 16 (was 32)",
+            lambda: lab.D.train_on_batch(x, y),
+            (x, y),
+        )
+    ]
 
 
 def recipe_freeze_and_recompile(lab: Lab) -> list[Step]:
@@ -427,11 +479,19 @@ def recipe_custom_steps(lab: Lab) -> list[Step]:
 
     if not lab.run_eagerly:
         d_step, g_step = tf.function(d_step), tf.function(g_step)
-    return [Step("D", "d_step: tape on D.trainable_variables", lambda: float(d_step(lab.d_x, lab.d_y))),
-            Step("G", "g_step: tape on G.trainable_variables, D(fake, training=True)",
-                 lambda: float(g_step(lab.z, lab.g_y, True))),
-            Step("G", "g_step: tape on G.trainable_variables, D(fake, training=False)",
-                 lambda: float(g_step(lab.z, lab.g_y, False)))]
+    return [
+        Step("D", "d_step: tape on D.trainable_variables", lambda: float(d_step(lab.d_x, lab.d_y))),
+        Step(
+            "G",
+            "g_step: tape on G.trainable_variables, D(fake, training=True)",
+            lambda: float(g_step(lab.z, lab.g_y, True)),
+        ),
+        Step(
+            "G",
+            "g_step: tape on G.trainable_variables, D(fake, training=False)",
+            lambda: float(g_step(lab.z, lab.g_y, False)),
+        ),
+    ]
 
 
 def recipe_custom_steps_after_freeze(lab: Lab) -> list[Step]:
@@ -488,9 +548,15 @@ def recipe_subclassed_model(lab: Lab) -> list[Step]:
     """The keras.io pattern: ``GAN(G, D)`` compiled with two optimizers; one call trains both."""
     K = lab.K
     gan = gan_model_class(K)(lab.G, lab.D)
-    gan.compile(K.optimizers.SGD(LEARNING_RATE), K.optimizers.SGD(LEARNING_RATE), run_eagerly=lab.run_eagerly)
+    gan.compile(
+        K.optimizers.SGD(LEARNING_RATE),
+        K.optimizers.SGD(LEARNING_RATE),
+        run_eagerly=lab.run_eagerly,
+    )
     real = lab.d_x[:BATCH_SIZE]
-    return [Step("GAN", "gan.train_on_batch(real) (D step + G step)", lambda: gan.train_on_batch(real))]
+    return [
+        Step("GAN", "gan.train_on_batch(real) (D step + G step)", lambda: gan.train_on_batch(real))
+    ]
 
 
 @dataclass(frozen=True)
@@ -510,7 +576,9 @@ RECIPES: tuple[Recipe, ...] = (
     Recipe("freeze after 1st call, no recompile", 3, recipe_freeze_after_first_call),
     Recipe("freeze, recompile (new optimizer)", 3, recipe_freeze_and_recompile),
     Recipe("freeze, make_train_function(force=True)", 4, recipe_freeze_and_rebuild_train_function),
-    Recipe("freeze after 1st call, new batch size", 4, recipe_freeze_after_first_call_new_batch_size),
+    Recipe(
+        "freeze after 1st call, new batch size", 4, recipe_freeze_after_first_call_new_batch_size
+    ),
     Recipe("custom steps", 7, recipe_custom_steps),
     Recipe("custom steps after D.trainable=False", 7, recipe_custom_steps_after_freeze),
     Recipe("subclassed Model.train_step", 7, recipe_subclassed_model),
@@ -520,6 +588,7 @@ RECIPES: tuple[Recipe, ...] = (
 # --------------------------------------------------------------------------------------------
 # Measuring
 # --------------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CallEffect:
@@ -584,17 +653,30 @@ def measure_call(lab: Lab, step: Step) -> CallEffect:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             loss = step.run()
-    except Exception as exc:  # the error IS the measurement (Keras 3's apply_gradients on no variables)
+    except (
+        Exception
+    ) as exc:  # the error IS the measurement (Keras 3's apply_gradients on no variables)
         error = _last_line(exc)
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
         loggers[1].removeFilter(noise_filter)
     after = snapshot(models)
-    messages = tuple(dict.fromkeys(m for m in [str(w.message).splitlines()[0] for w in caught] + handler.messages
-                                   if not _is_harness_noise(m)))
-    bn = "-" if references is None or loss is None else bn_mode(float(np.asarray(loss).ravel()[0]), references)
-    return CallEffect(describe_changes(changed_variables(before, after), before), bn, messages, error)
+    messages = tuple(
+        dict.fromkeys(
+            m
+            for m in [str(w.message).splitlines()[0] for w in caught] + handler.messages
+            if not _is_harness_noise(m)
+        )
+    )
+    bn = (
+        "-"
+        if references is None or loss is None
+        else bn_mode(float(np.asarray(loss).ravel()[0]), references)
+    )
+    return CallEffect(
+        describe_changes(changed_variables(before, after), before), bn, messages, error
+    )
 
 
 def summarise_calls(effects: list[CallEffect]) -> str:
@@ -613,17 +695,29 @@ def summarise_calls(effects: list[CallEffect]) -> str:
         return e.changed if e.bn == "-" else f"{e.changed} | BN {e.bn}"
 
     cores = [core(e) for e in effects]
-    text = cores[0] if len(set(cores)) == 1 else "; ".join(f"call {i + 1}: {c}" for i, c in enumerate(cores))
+    text = (
+        cores[0]
+        if len(set(cores)) == 1
+        else "; ".join(f"call {i + 1}: {c}" for i, c in enumerate(cores))
+    )
     for message in dict.fromkeys(m for e in effects for m in e.warnings):
         where = [message in e.warnings for e in effects]
-        when = "every call" if all(where) else ("1st call only" if where[0] and not any(where[1:]) else
-                                                "calls " + ",".join(str(i + 1) for i, w in enumerate(where) if w))
+        when = (
+            "every call"
+            if all(where)
+            else (
+                "1st call only"
+                if where[0] and not any(where[1:])
+                else "calls " + ",".join(str(i + 1) for i, w in enumerate(where) if w)
+            )
+        )
         text += f" | warns '{message}' ({when})"
     return text
 
 
-def measure_recipe(recipe: Recipe, version: str, run_eagerly: bool,
-                   iterations: int = 2, seed: int = 0) -> dict[str, str]:
+def measure_recipe(
+    recipe: Recipe, version: str, run_eagerly: bool, iterations: int = 2, seed: int = 0
+) -> dict[str, str]:
     """Run ``recipe`` for ``iterations`` training iterations; return ``{call: cell text}``."""
     if iterations < 1:
         raise ValueError(f"iterations must be >= 1, got {iterations}")
@@ -656,17 +750,29 @@ class Row:
         return f"{self.recipe} / {self.call}"
 
 
-def truth_table(iterations: int = 2, recipes: Iterable[Recipe] = RECIPES,
-                columns: Iterable[tuple[str, str, bool]] = COLUMNS, seed: int = 0) -> list[Row]:
+def truth_table(
+    iterations: int = 2,
+    recipes: Iterable[Recipe] = RECIPES,
+    columns: Iterable[tuple[str, str, bool]] = COLUMNS,
+    seed: int = 0,
+) -> list[Row]:
     """Measure every recipe in every column; one ``Row`` per (recipe, call)."""
     recipes, columns = list(recipes), list(columns)
-    results = {title: [measure_recipe(r, version, eager, iterations, seed) for r in recipes]
-               for title, version, eager in columns}
+    results = {
+        title: [measure_recipe(r, version, eager, iterations, seed) for r in recipes]
+        for title, version, eager in columns
+    }
     rows = []
     for i, recipe in enumerate(recipes):
         for call in results[columns[0][0]][i]:
-            rows.append(Row(recipe.name, recipe.question, call,
-                            {title: results[title][i][call] for title, _, _ in columns}))
+            rows.append(
+                Row(
+                    recipe.name,
+                    recipe.question,
+                    call,
+                    {title: results[title][i][call] for title, _, _ in columns},
+                )
+            )
     return rows
 
 
@@ -678,9 +784,14 @@ def table_html(rows: Iterable[Row]) -> str:
     titles = list(rows[0].cells)
     head = "".join(f"<th>{html.escape(t)}</th>" for t in ["Q", "recipe", "call"] + titles)
     body = "".join(
-        "<tr>" + "".join(f'<td style="text-align:left">{html.escape(str(v))}</td>'
-                         for v in [r.question, r.recipe, r.call] + [r.cells[t] for t in titles]) + "</tr>"
-        for r in rows)
+        "<tr>"
+        + "".join(
+            f'<td style="text-align:left">{html.escape(str(v))}</td>'
+            for v in [r.question, r.recipe, r.call] + [r.cells[t] for t in titles]
+        )
+        + "</tr>"
+        for r in rows
+    )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -694,7 +805,9 @@ def cell(rows: Iterable[Row], key: str, column: str) -> str:
     raise ValueError(f"no row {key!r}")
 
 
-def mismatches(rows: Iterable[Row], expected: Mapping[str, Mapping[str, str]], complete: bool = False) -> list[str]:
+def mismatches(
+    rows: Iterable[Row], expected: Mapping[str, Mapping[str, str]], complete: bool = False
+) -> list[str]:
     """Compare measured cells with expected ones; one readable message per difference.
 
     ``expected`` maps a row key to ``{column title: cell text}``. An empty list means everything
@@ -702,14 +815,22 @@ def mismatches(rows: Iterable[Row], expected: Mapping[str, Mapping[str, str]], c
     so a new row cannot slip in unchecked.
     """
     measured = {row.key: row for row in rows}
-    problems = [f"row {key!r} was expected but not measured" for key in expected if key not in measured]
+    problems = [
+        f"row {key!r} was expected but not measured" for key in expected if key not in measured
+    ]
     for key, columns in expected.items():
         if key not in measured:
             continue
         for column, want in columns.items():
             got = measured[key].cells.get(column, "<no such column>")
             if got != want:
-                problems.append(f"row {key!r}, column {column!r}: expected {want!r}, measured {got!r}")
+                problems.append(
+                    f"row {key!r}, column {column!r}: expected {want!r}, measured {got!r}"
+                )
     if complete:
-        problems += [f"row {key!r} was measured but has no expected value" for key in measured if key not in expected]
+        problems += [
+            f"row {key!r} was measured but has no expected value"
+            for key in measured
+            if key not in expected
+        ]
     return problems

@@ -26,7 +26,9 @@ GENERATOR_LOSSES = ("non-saturating", "minimax")
 
 def discriminator_loss(real_logits: tf.Tensor, fake_logits: tf.Tensor) -> tf.Tensor:
     """-V for D: mean of ``-log D(x) - log(1 - D(G(z)))`` = ``softplus(-real) + softplus(fake)``."""
-    return tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(tf.nn.softplus(fake_logits))
+    return tf.reduce_mean(tf.nn.softplus(-real_logits)) + tf.reduce_mean(
+        tf.nn.softplus(fake_logits)
+    )
 
 
 def generator_loss_minimax(fake_logits: tf.Tensor) -> tf.Tensor:

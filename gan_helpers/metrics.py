@@ -50,7 +50,9 @@ MAX_TRAIN_IMAGES = 20_000  # more adds training time, not metric quality
 _RANGE_TOLERANCE = 1e-3
 
 _loaded: dict[str, object] = {}  # cache path -> model, so repeated calls do not re-read the file
-_extractors: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # classifier -> (features, logits) model
+_extractors: weakref.WeakKeyDictionary = (
+    weakref.WeakKeyDictionary()
+)  # classifier -> (features, logits) model
 
 
 # --- input checks ---------------------------------------------------------------------------------
@@ -73,7 +75,8 @@ def check_images(images, name: str = "images", min_count: int = 1) -> np.ndarray
     if lo < -1 - _RANGE_TOLERANCE or hi > 1 + _RANGE_TOLERANCE:
         raise ValueError(
             f"{name} must lie in [-1, 1] (a tanh output, or load_mnist()), got values in [{lo:.3g}, {hi:.3g}]; "
-            "images in [0, 255] need x / 127.5 - 1, images in [0, 1] need 2 * x - 1")
+            "images in [0, 255] need x / 127.5 - 1, images in [0, 1] need 2 * x - 1"
+        )
     return np.clip(x, -1.0, 1.0)
 
 
@@ -106,18 +109,30 @@ def build_classifier(seed: int = 0):
     def init(k: int):
         return keras.initializers.GlorotUniform(seed=seed + k)
 
-    return keras.Sequential([
-        keras.Input((28, 28, 1)),
-        layers.Conv2D(32, 3, strides=2, padding="same", activation="relu", kernel_initializer=init(1)),
-        layers.Conv2D(64, 3, strides=2, padding="same", activation="relu", kernel_initializer=init(2)),
-        layers.Flatten(),
-        layers.Dense(128, activation="relu", kernel_initializer=init(3), name=FEATURE_LAYER),
-        layers.Dense(NUM_CLASSES, kernel_initializer=init(4), name="logits"),
-    ], name="digit_classifier")
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(
+                32, 3, strides=2, padding="same", activation="relu", kernel_initializer=init(1)
+            ),
+            layers.Conv2D(
+                64, 3, strides=2, padding="same", activation="relu", kernel_initializer=init(2)
+            ),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu", kernel_initializer=init(3), name=FEATURE_LAYER),
+            layers.Dense(NUM_CLASSES, kernel_initializer=init(4), name="logits"),
+        ],
+        name="digit_classifier",
+    )
 
 
-def train_classifier(images: np.ndarray, labels: np.ndarray, epochs: int | None = None, seed: int = 0,
-                     verbose: bool = True):
+def train_classifier(
+    images: np.ndarray,
+    labels: np.ndarray,
+    epochs: int | None = None,
+    seed: int = 0,
+    verbose: bool = True,
+):
     """Train a fresh classifier on (images, labels); return ``(model, validation_accuracy)``.
 
     A fixed 10% of the images is held out to measure the accuracy. The batch order comes from a
@@ -135,19 +150,26 @@ def train_classifier(images: np.ndarray, labels: np.ndarray, epochs: int | None 
     n_val = max(10, len(order) // 10)
     val, train = order[:n_val], order[n_val:]
     batch = 128
-    if epochs is None:  # about 300 steps: 5 epochs of 9,000 MNIST images, 12 of scikit-learn's 1,618
+    if (
+        epochs is None
+    ):  # about 300 steps: 5 epochs of 9,000 MNIST images, 12 of scikit-learn's 1,618
         epochs = int(np.clip(np.ceil(300 * batch / len(train)), 2, 12))
     # One long pre-shuffled pass instead of fit(shuffle=True): the order stays under our seed.
     idx = np.concatenate([rng.permutation(train) for _ in range(epochs)])
     model = build_classifier(seed)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3),
-                  loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(1e-3),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
     model.fit(x[idx], y[idx], batch_size=batch, epochs=1, shuffle=False, verbose=0)
     logits = model.predict(x[val], batch_size=1000, verbose=0)
     accuracy = float(np.mean(np.argmax(logits, axis=1) == y[val]))
     if verbose:
-        print(f"digit classifier: trained {epochs} epochs on {len(train):,} images, "
-              f"held-out accuracy {accuracy:.3f}")
+        print(
+            f"digit classifier: trained {epochs} epochs on {len(train):,} images, "
+            f"held-out accuracy {accuracy:.3f}"
+        )
     return model, accuracy
 
 
@@ -179,15 +201,27 @@ def cache_files(images: np.ndarray, labels: np.ndarray, data_name: str) -> tuple
     import keras
 
     if not data_name or not all(c.isalnum() or c in "-_" for c in data_name):
-        raise ValueError(f"data_name must be a short name of letters, digits, '-' or '_', got {data_name!r}")
-    expected = {"version": CLASSIFIER_VERSION, "data": data_name, "n_images": int(len(images)),
-                "fingerprint": data_fingerprint(images, labels), "keras": keras.__version__.split(".")[0]}
+        raise ValueError(
+            f"data_name must be a short name of letters, digits, '-' or '_', got {data_name!r}"
+        )
+    expected = {
+        "version": CLASSIFIER_VERSION,
+        "data": data_name,
+        "n_images": int(len(images)),
+        "fingerprint": data_fingerprint(images, labels),
+        "keras": keras.__version__.split(".")[0],
+    }
     stem = f"digit_classifier_v{CLASSIFIER_VERSION}_{data_name}_{len(images)}_{expected['fingerprint']}"
     return cache_dir() / f"{stem}.keras", cache_dir() / f"{stem}.json", expected
 
 
-def load_or_train_classifier(images: np.ndarray, labels: np.ndarray, data_name: str, retrain: bool = False,
-                             verbose: bool = True):
+def load_or_train_classifier(
+    images: np.ndarray,
+    labels: np.ndarray,
+    data_name: str,
+    retrain: bool = False,
+    verbose: bool = True,
+):
     """The classifier for this data: from the disk cache when a matching one exists, else trained and saved.
 
     ``data_name`` (e.g. ``"idx"`` or ``"sklearn"``) goes into the cache key together with the number of
@@ -198,10 +232,14 @@ def load_or_train_classifier(images: np.ndarray, labels: np.ndarray, data_name: 
     key = str(model_path)
     if not retrain and key in _loaded:
         return _loaded[key]
-    model, meta = (None, "retrain requested") if retrain else _read_cached(model_path, meta_path, expected)
+    model, meta = (
+        (None, "retrain requested") if retrain else _read_cached(model_path, meta_path, expected)
+    )
     if model is not None:
         if verbose:
-            print(f"digit classifier: loaded from {model_path} (held-out accuracy {meta['accuracy']:.3f})")
+            print(
+                f"digit classifier: loaded from {model_path} (held-out accuracy {meta['accuracy']:.3f})"
+            )
     else:
         if verbose:
             print(f"digit classifier: training ({meta}) ...")
@@ -217,7 +255,9 @@ def load_or_train_classifier(images: np.ndarray, labels: np.ndarray, data_name: 
             if verbose:
                 print(f"digit classifier: saved to {model_path}")
         except OSError as err:  # a read-only home folder must not stop the notebook
-            print(f"digit classifier: could not cache it ({err}); set {CACHE_ENV_VAR} to a writable folder")
+            print(
+                f"digit classifier: could not cache it ({err}); set {CACHE_ENV_VAR} to a writable folder"
+            )
     _loaded[key] = model
     return model
 
@@ -232,12 +272,14 @@ def digit_classifier(source: str | None = None, retrain: bool = False, verbose: 
     """
     from gan_helpers.data import load_mnist
 
-    images, labels = load_mnist(source, verbose=False)
-    return load_or_train_classifier(images, labels, load_mnist.last_source, retrain=retrain, verbose=verbose)
+    images, labels, used = load_mnist(source, verbose=False)
+    return load_or_train_classifier(images, labels, used, retrain=retrain, verbose=verbose)
 
 
 # --- features, Frechet distance, coverage ---------------------------------------------------------
-def classifier_outputs(images, classifier=None, batch_size: int = 500) -> tuple[np.ndarray, np.ndarray]:
+def classifier_outputs(
+    images, classifier=None, batch_size: int = 500
+) -> tuple[np.ndarray, np.ndarray]:
     """Run the classifier: return ``(features, probabilities)``, shapes (N, 128) and (N, 10)."""
     import keras
 
@@ -245,11 +287,13 @@ def classifier_outputs(images, classifier=None, batch_size: int = 500) -> tuple[
     model = classifier if classifier is not None else digit_classifier(verbose=False)
     extractor = _extractors.get(model)
     if extractor is None:
-        extractor = keras.Model(model.inputs[0], [model.get_layer(FEATURE_LAYER).output, model.outputs[0]])
+        extractor = keras.Model(
+            model.inputs[0], [model.get_layer(FEATURE_LAYER).output, model.outputs[0]]
+        )
         _extractors[model] = extractor
     feats, probs = [], []
     for start in range(0, len(x), batch_size):
-        f, logits = extractor(x[start:start + batch_size], training=False)
+        f, logits = extractor(x[start : start + batch_size], training=False)
         feats.append(np.asarray(f, dtype=np.float64))
         probs.append(np.asarray(keras.ops.softmax(logits, axis=-1), dtype=np.float64))
     return np.concatenate(feats), np.concatenate(probs)
@@ -263,7 +307,9 @@ def frechet_distance_from_features(features_a: np.ndarray, features_b: np.ndarra
     """
     a, b = np.asarray(features_a, np.float64), np.asarray(features_b, np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or len(a) < 2 or len(b) < 2:
-        raise ValueError(f"need two (N, D) feature arrays with the same D and N >= 2, got {a.shape} and {b.shape}")
+        raise ValueError(
+            f"need two (N, D) feature arrays with the same D and N >= 2, got {a.shape} and {b.shape}"
+        )
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
     w, v = np.linalg.eigh(cov_a)
@@ -287,8 +333,9 @@ def frechet_distance(real, fake, classifier=None) -> float:
     return frechet_distance_from_features(f_real, f_fake)
 
 
-def coverage_from_probabilities(probs: np.ndarray, confidence: float = 0.9,
-                                min_share: float = 0.02) -> tuple[int, np.ndarray]:
+def coverage_from_probabilities(
+    probs: np.ndarray, confidence: float = 0.9, min_share: float = 0.02
+) -> tuple[int, np.ndarray]:
     """``(number of covered digits, histogram)`` from classifier probabilities (see ``mode_coverage``)."""
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
@@ -304,8 +351,9 @@ def coverage_from_probabilities(probs: np.ndarray, confidence: float = 0.9,
     return int(np.sum(histogram >= threshold)), histogram
 
 
-def mode_coverage(fake, classifier=None, confidence: float = 0.9,
-                  min_share: float = 0.02) -> tuple[int, np.ndarray]:
+def mode_coverage(
+    fake, classifier=None, confidence: float = 0.9, min_share: float = 0.02
+) -> tuple[int, np.ndarray]:
     """How many of the 10 digits a generator draws, and the class histogram of its confident samples.
 
     Args:
@@ -322,8 +370,14 @@ def mode_coverage(fake, classifier=None, confidence: float = 0.9,
     return coverage_from_probabilities(probs, confidence, min_share)
 
 
-def evaluate(fake, real=None, classifier=None, confidence: float = 0.9, min_share: float = 0.02,
-             real_features: np.ndarray | None = None) -> dict:
+def evaluate(
+    fake,
+    real=None,
+    classifier=None,
+    confidence: float = 0.9,
+    min_share: float = 0.02,
+    real_features: np.ndarray | None = None,
+) -> dict:
     """All the digit-quality numbers for one set of generated images, in one call.
 
     Returns a dict with ``frechet`` (lower is better), ``coverage`` (digits covered, 0-10),
@@ -336,7 +390,9 @@ def evaluate(fake, real=None, classifier=None, confidence: float = 0.9, min_shar
     images every time.
     """
     if (real is None) == (real_features is None):
-        raise ValueError("pass the real images as `real` or their features as `real_features` (exactly one)")
+        raise ValueError(
+            "pass the real images as `real` or their features as `real_features` (exactly one)"
+        )
     fake = check_images(fake, "generated images", min_count=2)
     model = classifier if classifier is not None else digit_classifier(verbose=False)
     if real_features is None:
@@ -344,5 +400,10 @@ def evaluate(fake, real=None, classifier=None, confidence: float = 0.9, min_shar
         real_features, _ = classifier_outputs(real, model)
     f_fake, p_fake = classifier_outputs(fake, model)
     coverage, histogram = coverage_from_probabilities(p_fake, confidence, min_share)
-    return {"frechet": frechet_distance_from_features(real_features, f_fake), "coverage": coverage,
-            "histogram": histogram, "confident": float(histogram.sum() / len(fake)), "n": len(fake)}
+    return {
+        "frechet": frechet_distance_from_features(real_features, f_fake),
+        "coverage": coverage,
+        "histogram": histogram,
+        "confident": float(histogram.sum() / len(fake)),
+        "n": len(fake),
+    }

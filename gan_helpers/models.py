@@ -11,8 +11,11 @@ from __future__ import annotations
 import keras
 
 
-def mlp_generator(noise_dim: int = 64, hidden: tuple[int, ...] = (256, 512),
-                  image_shape: tuple[int, ...] = (28, 28, 1)) -> keras.Sequential:
+def mlp_generator(
+    noise_dim: int = 64,
+    hidden: tuple[int, ...] = (256, 512),
+    image_shape: tuple[int, ...] = (28, 28, 1),
+) -> keras.Sequential:
     """z (noise_dim) -> Dense + LeakyReLU layers -> Dense(prod(image_shape), tanh) -> image in [-1, 1]."""
     size = 1
     for d in image_shape:
@@ -24,8 +27,9 @@ def mlp_generator(noise_dim: int = 64, hidden: tuple[int, ...] = (256, 512),
     return keras.Sequential(layers, name="generator")
 
 
-def mlp_discriminator(hidden: tuple[int, ...] = (512, 256),
-                      image_shape: tuple[int, ...] = (28, 28, 1)) -> keras.Sequential:
+def mlp_discriminator(
+    hidden: tuple[int, ...] = (512, 256), image_shape: tuple[int, ...] = (28, 28, 1)
+) -> keras.Sequential:
     """image -> Flatten -> Dense + LeakyReLU layers -> Dense(1): one logit per image."""
     layers = [keras.Input(image_shape), keras.layers.Flatten()]
     for units in hidden:
@@ -35,8 +39,12 @@ def mlp_discriminator(hidden: tuple[int, ...] = (512, 256),
 
 
 # --- DCGAN-style convolutional networks (built step by step in notebook 04; imported by notebook 05) ---
-def dcgan_generator(noise_dim: int = 64, filters: int = 32, kernel_size: int = 5,
-                    image_shape: tuple[int, int, int] = (28, 28, 1)) -> keras.Sequential:
+def dcgan_generator(
+    noise_dim: int = 64,
+    filters: int = 32,
+    kernel_size: int = 5,
+    image_shape: tuple[int, int, int] = (28, 28, 1),
+) -> keras.Sequential:
     """z -> Dense(7*7*2f) -> BN -> ReLU -> reshape -> ConvT(f, stride 2) -> BN -> ReLU -> ConvT(1, stride 2, tanh).
 
     The DCGAN recipe (Radford et al., 2015) sized for a CPU: the generator that notebook 04 writes out
@@ -47,22 +55,37 @@ def dcgan_generator(noise_dim: int = 64, filters: int = 32, kernel_size: int = 5
     few dozen steps. The ``tanh`` output lies in [-1, 1], the range of the data.
     """
     if image_shape[:2] != (28, 28) or noise_dim < 1 or filters < 1:
-        raise ValueError("dcgan_generator makes 28x28 images from noise_dim >= 1 with filters >= 1; "
-                         f"got image_shape={image_shape}, noise_dim={noise_dim}, filters={filters}")
+        raise ValueError(
+            "dcgan_generator makes 28x28 images from noise_dim >= 1 with filters >= 1; "
+            f"got image_shape={image_shape}, noise_dim={noise_dim}, filters={filters}"
+        )
     layers = keras.layers
-    return keras.Sequential([
-        keras.Input((noise_dim,)),
-        layers.Dense(7 * 7 * 2 * filters, use_bias=False), layers.BatchNormalization(momentum=0.9), layers.ReLU(),
-        layers.Reshape((7, 7, 2 * filters)),
-        layers.Conv2DTranspose(filters, kernel_size, strides=2, padding="same", use_bias=False),
-        layers.BatchNormalization(momentum=0.9), layers.ReLU(),
-        layers.Conv2DTranspose(image_shape[2], kernel_size, strides=2, padding="same", activation="tanh"),
-    ], name="generator")
+    return keras.Sequential(
+        [
+            keras.Input((noise_dim,)),
+            layers.Dense(7 * 7 * 2 * filters, use_bias=False),
+            layers.BatchNormalization(momentum=0.9),
+            layers.ReLU(),
+            layers.Reshape((7, 7, 2 * filters)),
+            layers.Conv2DTranspose(filters, kernel_size, strides=2, padding="same", use_bias=False),
+            layers.BatchNormalization(momentum=0.9),
+            layers.ReLU(),
+            layers.Conv2DTranspose(
+                image_shape[2], kernel_size, strides=2, padding="same", activation="tanh"
+            ),
+        ],
+        name="generator",
+    )
 
 
-def dcgan_discriminator(filters: int = 32, kernel_size: int = 5, batchnorm: bool = False, dropout: float = 0.0,
-                        image_shape: tuple[int, int, int] = (28, 28, 1),
-                        name: str = "discriminator") -> keras.Sequential:
+def dcgan_discriminator(
+    filters: int = 32,
+    kernel_size: int = 5,
+    batchnorm: bool = False,
+    dropout: float = 0.0,
+    image_shape: tuple[int, int, int] = (28, 28, 1),
+    name: str = "discriminator",
+) -> keras.Sequential:
     """image -> Conv(f, stride 2) -> LeakyReLU -> Conv(2f, stride 2) [-> BN] -> LeakyReLU -> Dense(1).
 
     The output is one unbounded number per image: a **logit** for the standard GAN loss, or the
@@ -77,9 +100,13 @@ def dcgan_discriminator(filters: int = 32, kernel_size: int = 5, batchnorm: bool
         raise ValueError(f"dropout must be in [0, 1), got {dropout}")
     layers = keras.layers
     extra = [layers.Dropout(dropout)] if dropout else []
-    stack = [keras.Input(image_shape),
-             layers.Conv2D(filters, kernel_size, strides=2, padding="same"), layers.LeakyReLU(0.2), *extra,
-             layers.Conv2D(2 * filters, kernel_size, strides=2, padding="same", use_bias=not batchnorm)]
+    stack = [
+        keras.Input(image_shape),
+        layers.Conv2D(filters, kernel_size, strides=2, padding="same"),
+        layers.LeakyReLU(0.2),
+        *extra,
+        layers.Conv2D(2 * filters, kernel_size, strides=2, padding="same", use_bias=not batchnorm),
+    ]
     if batchnorm:
         stack.append(layers.BatchNormalization())
     stack += [layers.LeakyReLU(0.2), *extra, layers.Flatten(), layers.Dense(1)]

@@ -41,8 +41,8 @@ from __future__ import annotations
 import io
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import keras
 import numpy as np
@@ -82,13 +82,16 @@ class MaxOverUnits(keras.layers.Layer):
 def make_generator(noise_dim: int = 4) -> keras.Sequential:
     """G: noise (batch, noise_dim) -> sample (batch, 1). Dense 200, 100, 50 (ReLU), Dense 1 (linear)."""
     _check_int("noise_dim", noise_dim, 1, "use at least one noise dimension")
-    return keras.Sequential([
-        keras.Input(shape=(noise_dim,)),
-        keras.layers.Dense(200, activation="relu"),
-        keras.layers.Dense(100, activation="relu"),
-        keras.layers.Dense(50, activation="relu"),
-        keras.layers.Dense(1),
-    ], name="generator")
+    return keras.Sequential(
+        [
+            keras.Input(shape=(noise_dim,)),
+            keras.layers.Dense(200, activation="relu"),
+            keras.layers.Dense(100, activation="relu"),
+            keras.layers.Dense(50, activation="relu"),
+            keras.layers.Dense(1),
+        ],
+        name="generator",
+    )
 
 
 def make_discriminator(kind: str = "max-softmax") -> keras.Sequential:
@@ -102,11 +105,16 @@ def make_discriminator(kind: str = "max-softmax") -> keras.Sequential:
     if kind == "max-softmax":
         head = [keras.layers.Dense(50, activation="softmax"), MaxOverUnits()]
     elif kind == "sigmoid":
-        head = [keras.layers.Dense(50, activation="relu"), keras.layers.Dense(1, activation="sigmoid")]
+        head = [
+            keras.layers.Dense(50, activation="relu"),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
     else:
         raise ValueError(f"discriminator must be one of {DISCRIMINATORS}, got {kind!r}")
-    return keras.Sequential([keras.Input(shape=(1,)), keras.layers.Dense(200, activation="relu"), *head],
-                            name=f"discriminator_{kind.replace('-', '_')}")
+    return keras.Sequential(
+        [keras.Input(shape=(1,)), keras.layers.Dense(200, activation="relu"), *head],
+        name=f"discriminator_{kind.replace('-', '_')}",
+    )
 
 
 # --- the losses (on probabilities, logs clamped) ------------------------------------------------
@@ -166,9 +174,15 @@ def build_toy_gan(discriminator: str = "max-softmax", loss: str = "minimax") -> 
     """
     if loss not in GENERATOR_LOSSES:
         raise ValueError(f"generator loss must be one of {GENERATOR_LOSSES}, got {loss!r}")
-    gan = ToyGAN(make_generator(MAX_NOISE_DIM), make_discriminator(discriminator), keras.optimizers.Adam(),
-                 keras.optimizers.Adam(), tf.random.Generator.from_seed(0),
-                 tf.Variable(MAX_NOISE_DIM, dtype=tf.int32, trainable=False), loss)
+    gan = ToyGAN(
+        make_generator(MAX_NOISE_DIM),
+        make_discriminator(discriminator),
+        keras.optimizers.Adam(),
+        keras.optimizers.Adam(),
+        tf.random.Generator.from_seed(0),
+        tf.Variable(MAX_NOISE_DIM, dtype=tf.int32, trainable=False),
+        loss,
+    )
     gan.g_optimizer.build(gan.generator.trainable_variables)
     gan.d_optimizer.build(gan.discriminator.trainable_variables)
     return gan
@@ -184,7 +198,9 @@ def reset_toy_gan(gan: ToyGAN, seed: int, learning_rate: float = 1e-3, noise_dim
     """
     _check_int("noise_dim", noise_dim, 1, "use at least one noise dimension")
     if noise_dim > MAX_NOISE_DIM:
-        raise ValueError(f"noise_dim must be at most MAX_NOISE_DIM = {MAX_NOISE_DIM}, got {noise_dim}")
+        raise ValueError(
+            f"noise_dim must be at most MAX_NOISE_DIM = {MAX_NOISE_DIM}, got {noise_dim}"
+        )
     rng = np.random.default_rng(seed)
     first = gan.generator.layers[0]
     new = []  # (variable, new value) pairs, assigned together at the end
@@ -202,9 +218,15 @@ def reset_toy_gan(gan: ToyGAN, seed: int, learning_rate: float = 1e-3, noise_dim
         new += [(v, learning_rate if v is opt.learning_rate else 0) for v in opt.variables]
     if gan.assign_all is None:  # ONE compiled call instead of ~50 eager assigns (about 0.1 s)
         variables = [v for v, _ in new]
-        gan.assign_all = tf.function(lambda values: [v.assign(x) for v, x in zip(variables, values)])
-    gan.assign_all([np.full(v.shape, x, tf.as_dtype(v.dtype).as_numpy_dtype) if np.ndim(x) == 0 else x
-                    for v, x in new])
+        gan.assign_all = tf.function(
+            lambda values: [v.assign(x) for v, x in zip(variables, values)]
+        )
+    gan.assign_all(
+        [
+            np.full(v.shape, x, tf.as_dtype(v.dtype).as_numpy_dtype) if np.ndim(x) == 0 else x
+            for v, x in new
+        ]
+    )
     gan.rng.reset_from_seed(seed)
 
 
@@ -284,17 +306,23 @@ _CACHE: dict[tuple, _Compiled] = {}
 _CACHE_LOCK = threading.Lock()
 
 
-def get_compiled(discriminator: str = "max-softmax", loss: str = "minimax", step_fn: StepFn = train_step,
-                 jit_compile: bool = True) -> _Compiled:
+def get_compiled(
+    discriminator: str = "max-softmax",
+    loss: str = "minimax",
+    step_fn: StepFn = train_step,
+    jit_compile: bool = True,
+) -> _Compiled:
     """The cached models + compiled functions for one graph-fixing combination (built on first use)."""
     key = (discriminator, loss, step_fn, jit_compile)
     with _CACHE_LOCK:
         if key not in _CACHE:
             gan = build_toy_gan(discriminator, loss)
             _CACHE[key] = _Compiled(
-                gan, compile_training(gan, step_fn, jit_compile),
+                gan,
+                compile_training(gan, step_fn, jit_compile),
                 tf.function(lambda z: gan.generator(z, training=False)),
-                tf.function(lambda x: gan.discriminator(x, training=False)))
+                tf.function(lambda x: gan.discriminator(x, training=False)),
+            )
         return _CACHE[key]
 
 
@@ -337,7 +365,9 @@ def w1_to_normal(samples: np.ndarray, reference_size: int = REFERENCE_SIZE) -> f
         return float(wasserstein_distance(np.ravel(samples), reference_sample()[:reference_size]))
 
 
-def w1_noise_floor(n: int = EVAL_SAMPLES, seed: int = 0, reference_size: int = REFERENCE_SIZE) -> float:
+def w1_noise_floor(
+    n: int = EVAL_SAMPLES, seed: int = 0, reference_size: int = REFERENCE_SIZE
+) -> float:
     """W1 of ``n`` genuine N(0, 1) draws: the best score a perfect generator gets with ``n`` samples."""
     return w1_to_normal(np.random.default_rng(seed).standard_normal(n), reference_size)
 
@@ -355,24 +385,32 @@ class ToyConfig:
     loss: str = "minimax"
     seed: int = 0
 
-    def validate(self) -> "ToyConfig":
+    def validate(self) -> ToyConfig:
         _check_int("k", self.k, 1, "take at least one discriminator step per generator step")
         _check_int("noise_dim", self.noise_dim, 1, "use at least one noise dimension")
         if self.noise_dim > MAX_NOISE_DIM:
-            raise ValueError(f"noise_dim must be at most MAX_NOISE_DIM = {MAX_NOISE_DIM}, got {self.noise_dim}")
+            raise ValueError(
+                f"noise_dim must be at most MAX_NOISE_DIM = {MAX_NOISE_DIM}, got {self.noise_dim}"
+            )
         _check_int("steps", self.steps, 1, "train for at least one generator step")
         _check_int("seed", self.seed, 0, "use a non-negative integer seed")
         if not (isinstance(self.learning_rate, (int, float)) and 0 < self.learning_rate < 1):
-            raise ValueError(f"learning_rate must be a number in (0, 1), got {self.learning_rate!r}")
+            raise ValueError(
+                f"learning_rate must be a number in (0, 1), got {self.learning_rate!r}"
+            )
         if self.discriminator not in DISCRIMINATORS:
-            raise ValueError(f"discriminator must be one of {DISCRIMINATORS}, got {self.discriminator!r}")
+            raise ValueError(
+                f"discriminator must be one of {DISCRIMINATORS}, got {self.discriminator!r}"
+            )
         if self.loss not in GENERATOR_LOSSES:
             raise ValueError(f"loss must be one of {GENERATOR_LOSSES}, got {self.loss!r}")
         return self
 
     def label(self) -> str:
-        return (f"k={self.k} noise_dim={self.noise_dim} steps={self.steps} lr={self.learning_rate:g} "
-                f"D={self.discriminator} G-loss={self.loss} seed={self.seed}")
+        return (
+            f"k={self.k} noise_dim={self.noise_dim} steps={self.steps} lr={self.learning_rate:g} "
+            f"D={self.discriminator} G-loss={self.loss} seed={self.seed}"
+        )
 
 
 @dataclass
@@ -401,21 +439,28 @@ class ToyResult:
         """How far D is from 0.5 where the data lives: E_{x ~ N(0, 1)} |D(x) - 0.5| (0 = flat at 0.5)."""
         if self.d_curve is None:
             return float("nan")
-        weights = np.exp(-X_GRID**2 / 2)
+        weights = np.exp(-(X_GRID**2) / 2)
         return float(np.sum(np.abs(self.d_curve - 0.5) * weights) / np.sum(weights))
 
     def summary(self) -> str:
         """One line: the settings used and the final distance (the panel's status line)."""
         state = "stopped" if self.stopped else "done"
-        return (f"{state}: {self.config.label()}: {self.steps[-1] if self.steps else 0} G steps "
-                f"in {self.seconds:.2f} s, D(x)={self.d_real[-1] if self.d_real else float('nan'):.3f} "
-                f"D(G(z))={self.d_fake[-1] if self.d_fake else float('nan'):.3f} W1={self.final_w1:.3f}")
+        return (
+            f"{state}: {self.config.label()}: {self.steps[-1] if self.steps else 0} G steps "
+            f"in {self.seconds:.2f} s, D(x)={self.d_real[-1] if self.d_real else float('nan'):.3f} "
+            f"D(G(z))={self.d_fake[-1] if self.d_fake else float('nan'):.3f} W1={self.final_w1:.3f}"
+        )
 
 
-def train_toy_gan(config: ToyConfig = ToyConfig(), step_fn: StepFn = train_step, log_every: int = 20,
-                  on_progress: Callable[[ToyResult], None] | None = None,
-                  should_stop: Callable[[], bool] | None = None, jit_compile: bool = True,
-                  keep_weights: bool = False) -> ToyResult:
+def train_toy_gan(
+    config: ToyConfig = ToyConfig(),
+    step_fn: StepFn = train_step,
+    log_every: int = 20,
+    on_progress: Callable[[ToyResult], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    jit_compile: bool = True,
+    keep_weights: bool = False,
+) -> ToyResult:
     """Train one toy GAN from ``config`` and measure it: the function behind the panel's Train button.
 
     Trains in chunks of ``log_every`` generator steps (one call of the compiled function each).
@@ -431,8 +476,9 @@ def train_toy_gan(config: ToyConfig = ToyConfig(), step_fn: StepFn = train_step,
     gan = compiled.gan
     result = ToyResult(config)
     eval_noise = np.zeros((EVAL_SAMPLES, MAX_NOISE_DIM), np.float32)  # padded like sample_noise()
-    eval_noise[:, :config.noise_dim] = np.random.default_rng(config.seed + 1).uniform(
-        NOISE_LOW, NOISE_HIGH, (EVAL_SAMPLES, config.noise_dim))
+    eval_noise[:, : config.noise_dim] = np.random.default_rng(config.seed + 1).uniform(
+        NOISE_LOW, NOISE_HIGH, (EVAL_SAMPLES, config.noise_dim)
+    )
     with compiled.lock:  # two threads must not train the same cached models at once
         reset_toy_gan(gan, config.seed, config.learning_rate, config.noise_dim)
         k = tf.constant(config.k, tf.int32)
@@ -446,7 +492,9 @@ def train_toy_gan(config: ToyConfig = ToyConfig(), step_fn: StepFn = train_step,
             samples = compiled.sample(tf.constant(z)).numpy()
             result.steps.append(done)
             result.w1.append(w1_to_normal(samples, REFERENCE_SIZE if last else LIVE_REFERENCE))
-            for name, value in zip(("d_loss", "g_loss", "d_real", "d_fake"), (d_loss, g_loss, d_real, d_fake)):
+            for name, value in zip(
+                ("d_loss", "g_loss", "d_real", "d_fake"), (d_loss, g_loss, d_real, d_fake)
+            ):
                 getattr(result, name).append(float(value))
             result.samples = samples
             stop = bool(should_stop and should_stop())
@@ -495,18 +543,31 @@ class LiveFigure:
         self.fig.subplots_adjust(left=0.045, right=0.99, bottom=0.15, top=0.82, wspace=0.18)
         self.ax_hist, self.ax_d, self.ax_w1 = self.fig.subplots(1, 3)
         self.edges = np.linspace(-4.0, 4.0, 65)
-        density = np.exp(-X_GRID**2 / 2) / np.sqrt(2 * np.pi)
+        density = np.exp(-(X_GRID**2) / 2) / np.sqrt(2 * np.pi)
         self.ax_hist.plot(X_GRID, density, color="black", lw=1.5, label="N(0, 1)")
-        self.hist = self.ax_hist.stairs(np.zeros(len(self.edges) - 1), self.edges, fill=True, alpha=0.5,
-                                        color="tab:orange", label="G(z)", animated=True)
+        self.hist = self.ax_hist.stairs(
+            np.zeros(len(self.edges) - 1),
+            self.edges,
+            fill=True,
+            alpha=0.5,
+            color="tab:orange",
+            label="G(z)",
+            animated=True,
+        )
         self.ax_hist.set(xlim=(-4, 4), ylim=(0, 0.8), xlabel="x", title="samples")
         self.ax_hist.legend(loc="upper right")
         self.ax_d.axhline(0.5, color="gray", ls="--", lw=1)
-        (self.d_line,) = self.ax_d.plot(X_GRID, np.full_like(X_GRID, np.nan), color="tab:blue", animated=True)
+        (self.d_line,) = self.ax_d.plot(
+            X_GRID, np.full_like(X_GRID, np.nan), color="tab:blue", animated=True
+        )
         self.ax_d.set(xlim=(-4, 4), ylim=(0, 1.02), xlabel="x", title="D(x)")
         (self.w1_line,) = self.ax_w1.plot([], [], color="tab:green", marker=".", animated=True)
-        self.ax_w1.axhline(w1_noise_floor(LIVE_SAMPLES, reference_size=LIVE_REFERENCE), color="gray", ls="--", lw=1)
-        self.ax_w1.set(yscale="log", ylim=(0.01, 10), xlabel="generator steps", title="W1 to N(0, 1)")
+        self.ax_w1.axhline(
+            w1_noise_floor(LIVE_SAMPLES, reference_size=LIVE_REFERENCE), color="gray", ls="--", lw=1
+        )
+        self.ax_w1.set(
+            yscale="log", ylim=(0.01, 10), xlabel="generator steps", title="W1 to N(0, 1)"
+        )
         self._background = None
         self._static_key = None
 
@@ -532,11 +593,17 @@ class LiveFigure:
             if result.d_curve is not None:
                 self.d_line.set_ydata(result.d_curve)
             self.w1_line.set_data(result.steps, result.w1)
-            for ax, artist in ((self.ax_hist, self.hist), (self.ax_d, self.d_line), (self.ax_w1, self.w1_line)):
+            for ax, artist in (
+                (self.ax_hist, self.hist),
+                (self.ax_d, self.d_line),
+                (self.ax_w1, self.w1_line),
+            ):
                 ax.draw_artist(artist)
         width, height = self.canvas.get_width_height()
         buffer = io.BytesIO()
-        rgba = Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        rgba = Image.frombuffer(
+            "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
+        )
         if fmt == "png":
             rgba.save(buffer, format="png")
         else:
@@ -559,40 +626,71 @@ class ToyPanel:
     ``ToyResult.summary()``: "done: k=20 noise_dim=4 ... W1=0.057" (or "stopped: ...").
     """
 
-    def __init__(self, config: ToyConfig = ToyConfig(), step_fn: StepFn = train_step, log_every: int = 20,
-                 draw_every_s: float = 0.15, auto_run: bool = True, jit_compile: bool = True):
+    def __init__(
+        self,
+        config: ToyConfig = ToyConfig(),
+        step_fn: StepFn = train_step,
+        log_every: int = 20,
+        draw_every_s: float = 0.15,
+        auto_run: bool = True,
+        jit_compile: bool = True,
+    ):
         import ipywidgets as W
 
         config.validate()
         self.step_fn, self.log_every, self.draw_every_s = step_fn, log_every, draw_every_s
         self.jit_compile = jit_compile
-        slider = dict(continuous_update=False, style={"description_width": "initial"})  # full labels
+        slider = dict(
+            continuous_update=False, style={"description_width": "initial"}
+        )  # full labels
         self.k = W.IntSlider(config.k, min=1, max=30, description="k", **slider)
-        self.noise_dim = W.IntSlider(config.noise_dim, min=1, max=MAX_NOISE_DIM, description="noise_dim", **slider)
-        self.learning_rate = W.FloatLogSlider(config.learning_rate, base=10, min=-4, max=-2, step=0.25,
-                                              readout_format=".1e", description="learning_rate", **slider)
-        self.steps = W.IntSlider(config.steps, min=10, max=3000, step=10, description="G steps", **slider)
+        self.noise_dim = W.IntSlider(
+            config.noise_dim, min=1, max=MAX_NOISE_DIM, description="noise_dim", **slider
+        )
+        self.learning_rate = W.FloatLogSlider(
+            config.learning_rate,
+            base=10,
+            min=-4,
+            max=-2,
+            step=0.25,
+            readout_format=".1e",
+            description="learning_rate",
+            **slider,
+        )
+        self.steps = W.IntSlider(
+            config.steps, min=10, max=3000, step=10, description="G steps", **slider
+        )
         wide = {"description_width": "initial"}
-        self.discriminator = W.Dropdown(options=DISCRIMINATORS, value=config.discriminator,
-                                        description="discriminator", style=wide)
-        self.loss = W.Dropdown(options=GENERATOR_LOSSES, value=config.loss, description="G loss", style=wide)
+        self.discriminator = W.Dropdown(
+            options=DISCRIMINATORS,
+            value=config.discriminator,
+            description="discriminator",
+            style=wide,
+        )
+        self.loss = W.Dropdown(
+            options=GENERATOR_LOSSES, value=config.loss, description="G loss", style=wide
+        )
         self.seed = W.BoundedIntText(config.seed, min=0, max=1_000_000, description="seed")
         self.train_button = W.Button(description="Train", button_style="success", tooltip="Train")
         self.stop_button = W.Button(description="Stop", button_style="danger", tooltip="Stop")
         self.status = W.HTML("ready: move a slider or press Train")
         self.figure = LiveFigure()
-        self.image = W.Image(value=self.figure.render(ToyResult(config)), format="jpeg")  # axes for config
+        self.image = W.Image(
+            value=self.figure.render(ToyResult(config)), format="jpeg"
+        )  # axes for config
         self.train_button.on_click(lambda _: self.start())
         self.stop_button.on_click(lambda _: self.stop())
         if auto_run:
             for w in self.controls:
                 w.observe(lambda _: self.start(), names="value")
-        self.widget = W.VBox([
-            W.HBox([self.k, self.noise_dim, self.steps]),
-            W.HBox([self.learning_rate, self.discriminator, self.loss, self.seed]),
-            W.HBox([self.train_button, self.stop_button, self.status]),
-            self.image,
-        ])
+        self.widget = W.VBox(
+            [
+                W.HBox([self.k, self.noise_dim, self.steps]),
+                W.HBox([self.learning_rate, self.discriminator, self.loss, self.seed]),
+                W.HBox([self.train_button, self.stop_button, self.status]),
+                self.image,
+            ]
+        )
         self.last_result: ToyResult | None = None
         self._thread: threading.Thread | None = None
         self._stop_event = threading.Event()
@@ -601,7 +699,15 @@ class ToyPanel:
 
     @property
     def controls(self) -> list:
-        return [self.k, self.noise_dim, self.learning_rate, self.steps, self.discriminator, self.loss, self.seed]
+        return [
+            self.k,
+            self.noise_dim,
+            self.learning_rate,
+            self.steps,
+            self.discriminator,
+            self.loss,
+            self.seed,
+        ]
 
     def _ipython_display_(self):
         from IPython.display import display
@@ -610,9 +716,15 @@ class ToyPanel:
 
     def config(self) -> ToyConfig:
         """The settings the widgets show now."""
-        return ToyConfig(k=self.k.value, noise_dim=self.noise_dim.value, steps=self.steps.value,
-                         learning_rate=float(self.learning_rate.value), discriminator=self.discriminator.value,
-                         loss=self.loss.value, seed=int(self.seed.value))
+        return ToyConfig(
+            k=self.k.value,
+            noise_dim=self.noise_dim.value,
+            steps=self.steps.value,
+            learning_rate=float(self.learning_rate.value),
+            discriminator=self.discriminator.value,
+            loss=self.loss.value,
+            seed=int(self.seed.value),
+        )
 
     @property
     def running(self) -> bool:
@@ -625,7 +737,9 @@ class ToyPanel:
         self._progressed.clear()
         event = self._stop_event = threading.Event()
         config = self.config()
-        self._thread = threading.Thread(target=self._background, args=(config, event, previous), daemon=True)
+        self._thread = threading.Thread(
+            target=self._background, args=(config, event, previous), daemon=True
+        )
         self._thread.start()
         return self._thread
 
@@ -651,7 +765,9 @@ class ToyPanel:
         self._progressed.clear()
         return self._train(config or self.config(), self._stop_event)
 
-    def _background(self, config: ToyConfig, event: threading.Event, previous: threading.Thread | None):
+    def _background(
+        self, config: ToyConfig, event: threading.Event, previous: threading.Thread | None
+    ):
         if previous is not None:
             previous.join()  # one run at a time: the cached models are shared
         if event.is_set():
@@ -664,10 +780,18 @@ class ToyPanel:
             self.status.value = f"<b>error:</b> {html.escape(f'{type(err).__name__}: {err}')}"
 
     def _train(self, config: ToyConfig, event: threading.Event) -> ToyResult:
-        self.status.value = f"training: {config.label()} (the first run of a new D or G loss compiles: seconds)"
+        self.status.value = (
+            f"training: {config.label()} (the first run of a new D or G loss compiles: seconds)"
+        )
         self._last_draw = 0.0
-        result = train_toy_gan(config, self.step_fn, self.log_every, should_stop=event.is_set,
-                               on_progress=lambda r: self._progress(r, event), jit_compile=self.jit_compile)
+        result = train_toy_gan(
+            config,
+            self.step_fn,
+            self.log_every,
+            should_stop=event.is_set,
+            on_progress=lambda r: self._progress(r, event),
+            jit_compile=self.jit_compile,
+        )
         self.last_result = result
         self.image.value = self.figure.render(result)
         self.status.value = result.summary()
@@ -678,9 +802,13 @@ class ToyPanel:
             self._progressed.set()
         if time.perf_counter() - self._last_draw >= self.draw_every_s:
             self.image.value = self.figure.render(result)
-            self._last_draw = time.perf_counter()  # after drawing: training gets the time in between
-            self.status.value = (f"training: {result.config.label()}: {result.steps[-1]}/{result.config.steps} "
-                                 f"G steps, W1={result.w1[-1]:.3f}")
+            self._last_draw = (
+                time.perf_counter()
+            )  # after drawing: training gets the time in between
+            self.status.value = (
+                f"training: {result.config.label()}: {result.steps[-1]}/{result.config.steps} "
+                f"G steps, W1={result.w1[-1]:.3f}"
+            )
 
 
 # --- showing results in the notebook ----------------------------------------------------------
@@ -693,8 +821,11 @@ def show_result(result: ToyResult):
     return Image(figure.render(result, fmt="png"))
 
 
-def sweep_table(values: dict, rows, cols, fmt: str = ".2f", row_name: str = "k", col_name: str = "noise_dim") -> str:
+def sweep_table(
+    values: dict, rows, cols, fmt: str = ".2f", row_name: str = "k", col_name: str = "noise_dim"
+) -> str:
     """A text table of ``values[row, col]`` (lists over seeds): cells "mean ± sd [min, max]"."""
+
     def cell(v):
         v = np.asarray(v, dtype=float)
         return f"{v.mean():{fmt}} ± {v.std():{fmt}} [{v.min():{fmt}}, {v.max():{fmt}}]"
@@ -716,14 +847,23 @@ def plot_sweep(values: dict, k_values, noise_dims, title: str = "final W1 to N(0
     mean = np.array([[np.mean(values[k, d]) for d in noise_dims] for k in k_values])
     sd = np.array([[np.std(values[k, d]) for d in noise_dims] for k in k_values])
     fig, ax = plt.subplots(figsize=(1.9 * len(noise_dims) + 1.5, 0.75 * len(k_values) + 1.2))
-    image = ax.imshow(np.clip(mean, 1e-3, None), cmap="viridis_r", norm=LogNorm(vmin=0.03, vmax=10),
-                      aspect="auto")
+    image = ax.imshow(
+        np.clip(mean, 1e-3, None), cmap="viridis_r", norm=LogNorm(vmin=0.03, vmax=10), aspect="auto"
+    )
     for i in range(len(k_values)):
         for j in range(len(noise_dims)):
             digits = 2 if mean[i, j] < 100 else 0
             text = f"{mean[i, j]:.{digits}f}\n± {sd[i, j]:.{digits}f}"
             bright = image.norm(max(mean[i, j], 1e-3)) < 0.6  # viridis_r: small W1 = light yellow
-            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="black" if bright else "white")
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="black" if bright else "white",
+            )
     ax.set_xticks(range(len(noise_dims)), [str(d) for d in noise_dims])
     ax.set_yticks(range(len(k_values)), [str(k) for k in k_values])
     ax.set(xlabel="noise_dim", ylabel="k (D steps per G step)", title=title)

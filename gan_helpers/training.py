@@ -1,268 +1,284 @@
-"""A compiled GAN training loop: k discriminator steps per generator step, history, and a NaN guard.
+"""The one training loop of the course: it runs the ``d_step`` and ``g_step`` a notebook writes.
 
-The recipe is the one from the keras.io generative examples:
+A notebook writes its training step as two functions, each with one ``tf.GradientTape`` and an
+optimizer handed *explicitly* its own network's ``trainable_variables`` (the keras.io pattern)::
 
-* one ``tf.GradientTape`` per network, and each optimizer is handed *explicitly* the
-  ``trainable_variables`` of its own network, so a D step can never move G and a G step can never
-  move D (no ``trainable = False`` juggling; notebook 02 shows why that juggling is fragile);
-* the discriminator returns **logits**; the losses in ``gan_helpers.losses`` turn them into safe logs;
-* many steps run inside one ``tf.function`` (a ``tf.range`` loop), so Python is visited once per
-  chunk of steps instead of several times per step. ``benchmarks/training_loop.py`` measures what
-  that buys against the classic ``predict`` / ``train_on_batch`` loop.
+    def d_step():
+        ...
+        return {"d_loss": loss, "d_real": mean D(x), "d_fake": mean D(G(z))}
 
-Every update is guarded: if a loss or a gradient is NaN or infinite, that update is *not* applied,
-the loop stops, and ``train`` raises ``NonFiniteLossError``. The history and the weights are those of
-the last good step, so you can inspect what went wrong.
+    def g_step():
+        ...
+        return {"g_loss": loss}
+
+Each returns a dict of named scalar metrics, in the course's vocabulary: ``d_loss``, ``g_loss``,
+``d_real`` (mean D(x)), ``d_fake`` (mean D(G(z))), plus whatever a lesson needs. This module adds
+only the machinery around them:
+
+* ``TrainingLoop(d_step, g_step, k=...)`` compiles ``k`` calls of ``d_step`` then one of ``g_step``,
+  repeated ``n`` times, into ONE ``tf.function`` with graph loops, so Python is visited once per
+  chunk of steps instead of several times per step (``benchmarks/training_loop.py`` measures what
+  that buys against the classic ``predict`` / ``train_on_batch`` loop). ``k`` and ``n`` are passed
+  as tensors, so a new value reuses the compiled graph.
+* ``train(steps, chunk=..., callback=...)`` runs the chunks, records every metric of every
+  generator step in a ``History`` (for ``k > 1`` the D metrics are those of the last D step), prints
+  one progress line per chunk and calls ``callback(history)`` (a live plot, say) after each.
+* **The NaN guard**: a step whose metrics are NaN or infinite stops the loop. Because that step's
+  update has already been applied, the loop then puts every variable the step touches (weights,
+  optimizer state, random stream) back to the start of the chunk and replays the good steps, so the
+  weights are those of the last good step. Then it raises ``NonFiniteLossError``.
+
+``random_batch`` draws real batches inside the graph; ``check_gan`` turns the usual set-up mistakes
+(wrong shapes, unscaled pixels) into messages that say what to change, before anything is traced.
 """
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-from typing import Callable, Optional
+from collections.abc import Callable
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_helpers.losses import GENERATOR_LOSSES, discriminator_loss, generator_loss
+from gan_helpers.config import Timer, check_int
 
-METRICS = ("d_loss", "g_loss", "d_real", "d_fake")
+Metrics = dict[str, tf.Tensor]
+Step = Callable[[], Metrics]
 
 
-@dataclass
 class History:
-    """Per generator step: D loss (mean over its k steps), G loss, mean D(x) and mean D(G(z)).
+    """Every metric of every generator step: ``history["d_loss"]`` is an array, one value a step."""
 
-    D(x) and D(G(z)) are probabilities (sigmoid of the logits) measured during the discriminator's
-    last step. At the game's equilibrium D cannot tell real from fake and both approach 0.5.
-    """
+    def __init__(self) -> None:
+        self.values: dict[str, list[float]] = {}
 
-    d_loss: list[float] = field(default_factory=list)
-    g_loss: list[float] = field(default_factory=list)
-    d_real: list[float] = field(default_factory=list)
-    d_fake: list[float] = field(default_factory=list)
+    @property
+    def names(self) -> list[str]:
+        return list(self.values)
 
     def __len__(self) -> int:
-        return len(self.g_loss)
+        return len(next(iter(self.values.values()), []))
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        if name not in self.values:
+            raise KeyError(f"no metric {name!r}; this history has {self.names}")
+        return np.asarray(self.values[name])
 
     def extend(self, values: dict[str, np.ndarray]) -> None:
-        for name in METRICS:
-            getattr(self, name).extend(float(v) for v in values[name])
+        """Append one chunk: ``values`` maps each metric's name to its per-step values."""
+        for name, array in values.items():
+            self.values.setdefault(name, []).extend(float(v) for v in array)
 
     def as_arrays(self) -> dict[str, np.ndarray]:
-        return {name: np.asarray(getattr(self, name)) for name in METRICS}
+        return {name: self[name] for name in self.values}
 
     def mean_of_last(self, n: int) -> dict[str, float]:
         """Average of each metric over the last ``n`` steps (smooths the noisy per-step values)."""
-        return {name: float(np.mean(getattr(self, name)[-n:])) for name in METRICS}
+        return {name: float(np.mean(v[-n:])) for name, v in self.values.items()}
 
 
 class NonFiniteLossError(FloatingPointError):
-    """Training produced a NaN or infinite loss or gradient. ``history`` holds the good steps."""
+    """A step produced a NaN or infinite metric. ``history`` holds the good steps."""
 
     def __init__(self, message: str, history: History):
         super().__init__(message)
         self.history = history
 
 
-def _all_finite(loss: tf.Tensor, grads: list[tf.Tensor]) -> tf.Tensor:
-    checks = [tf.reduce_all(tf.math.is_finite(loss))]
-    checks += [tf.reduce_all(tf.math.is_finite(g)) for g in grads if g is not None]
-    return tf.reduce_all(tf.stack(checks))
+def _as_metrics(out: object, name: str) -> Metrics:
+    if not isinstance(out, dict) or not out:
+        raise TypeError(
+            f"{name} must return a dict of named scalar metrics, e.g. "
+            f"{{'d_loss': loss}}; it returned {type(out).__name__}"
+        )
+    return {key: tf.cast(tf.reshape(value, []), tf.float32) for key, value in out.items()}
 
 
-def _check_int(name: str, value: object, minimum: int, hint: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}. {hint}")
-    return int(value)
-
-
-class GANTrainer:
-    """Trains ``generator`` and ``discriminator`` on ``images`` with k D steps per G step.
+class TrainingLoop:
+    """Compiles ``k`` calls of ``d_step`` and one of ``g_step`` into a loop; see the module doc.
 
     Args:
-        generator: maps noise of shape (batch, noise_dim) to images shaped like ``images[0]``.
-        discriminator: maps images to one **logit** per image (no sigmoid at the end).
-        images: real training data, float32, scaled to [-1, 1], shape (N, ...).
-        noise_dim: length of the noise vector z ~ N(0, I) fed to the generator.
-        batch_size: real (and fake) images per discriminator step.
+        d_step, g_step: functions of no arguments returning dicts of scalar metrics; their names
+            must not overlap.
         k: discriminator steps per generator step (Goodfellow et al. used k = 1).
-        g_loss: ``"non-saturating"`` (-log D(G(z))) or ``"minimax"`` (log(1 - D(G(z)))).
-        g_optimizer, d_optimizer: default ``Adam(2e-4, beta_1=0.5)`` each.
-        clip_norm: if set, clip each network's gradients to this global norm before applying them.
-        seed: seeds the noise and the choice of real batches (weights are seeded by ``set_seed``).
+        jit_compile: compile with XLA. It pays off for many tiny operations (notebook 03's toy
+            networks: about twice as fast per step) and costs seconds of compilation per graph.
     """
 
-    def __init__(
-        self,
-        generator: keras.Model,
-        discriminator: keras.Model,
-        images: np.ndarray,
-        *,
-        noise_dim: int,
-        batch_size: int = 64,
-        k: int = 1,
-        g_loss: str = "non-saturating",
-        g_optimizer: Optional[keras.optimizers.Optimizer] = None,
-        d_optimizer: Optional[keras.optimizers.Optimizer] = None,
-        clip_norm: Optional[float] = None,
-        seed: int = 0,
-    ):
-        self.k = _check_int("k", k, 1, "k counts discriminator steps per generator step; use k=1 for the usual GAN.")
-        self.noise_dim = _check_int("noise_dim", noise_dim, 1, "Give the length of the generator's noise input.")
-        self.batch_size = _check_int("batch_size", batch_size, 1, "Use a positive batch size such as 64.")
-        if g_loss not in GENERATOR_LOSSES:
-            raise ValueError(f"g_loss must be one of {GENERATOR_LOSSES}, got {g_loss!r}")
-        if clip_norm is not None and not clip_norm > 0:
-            raise ValueError(f"clip_norm must be positive or None, got {clip_norm!r}")
-        self.g_loss_kind = g_loss
-        self.clip_norm = clip_norm
-        images = self._check_images(images, generator, discriminator)
-        self.images = tf.constant(images)
-        self.generator, self.discriminator = generator, discriminator
-        self.g_optimizer = g_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
-        self.d_optimizer = d_optimizer or keras.optimizers.Adam(2e-4, beta_1=0.5)
-        # Create the optimizers' slots now, outside the compiled loop.
-        self.g_optimizer.build(generator.trainable_variables)
-        self.d_optimizer.build(discriminator.trainable_variables)
-        self.rng = tf.random.Generator.from_seed(seed)
+    def __init__(self, d_step: Step, g_step: Step, *, k: int = 1, jit_compile: bool = False):
+        if not callable(d_step) or not callable(g_step):
+            raise TypeError("d_step and g_step must be functions of no arguments returning dicts")
+        self.d_step, self.g_step = d_step, g_step
+        self.k = check_int(
+            "k", k, 1, "k counts discriminator steps per generator step; use k=1 for the usual GAN."
+        )
         self.history = History()
-        self._run = tf.function(self._run_steps)
+        self._run = tf.function(self._steps, jit_compile=jit_compile)
+        self._variables: list[tf.Variable] | None = None
+        self._names: list[str] | None = None
 
-    # -- argument checks ------------------------------------------------------------------------
-    def _check_images(self, images: np.ndarray, generator: keras.Model, discriminator: keras.Model) -> np.ndarray:
-        images = np.asarray(images)
-        if images.ndim < 2:
-            raise ValueError(f"images must have shape (N, ...) with one image per row, got shape {images.shape}")
-        if not np.issubdtype(images.dtype, np.floating):
-            raise ValueError(f"images must be floats scaled to [-1, 1], got dtype {images.dtype}; "
-                             "use x / 127.5 - 1 on uint8 pixels (gan_helpers.data.to_unit_range)")
-        images = images.astype(np.float32)
-        if not np.all(np.isfinite(images)):
-            raise ValueError("images contain NaN or infinite values; clean the data before training")
-        if images.min() < -1.0001 or images.max() > 1.0001:
-            raise ValueError(f"images must be scaled to [-1, 1] to match a tanh generator, got values in "
-                             f"[{images.min():.3g}, {images.max():.3g}]; use x / 127.5 - 1 on uint8 pixels")
-        if self.batch_size > len(images):
-            raise ValueError(f"batch_size={self.batch_size} is larger than the {len(images)} training images; "
-                             f"use batch_size <= {len(images)}")
-        try:
-            fake = generator(tf.zeros((2, self.noise_dim)), training=False)
-        except Exception as err:
-            raise ValueError(f"the generator does not accept noise of shape (batch, {self.noise_dim}): "
-                             f"check noise_dim ({type(err).__name__}: {err})") from None
-        if tuple(fake.shape[1:]) != images.shape[1:]:
-            raise ValueError(f"the generator makes images of shape {tuple(fake.shape[1:])} but the real images "
-                             f"have shape {images.shape[1:]}; reshape the data or change the generator's output")
-        try:
-            logits = discriminator(fake, training=False)
-        except Exception as err:
-            raise ValueError(f"the discriminator does not accept images of shape {images.shape[1:]} "
-                             f"({type(err).__name__}: {err})") from None
-        if tuple(logits.shape) not in {(2, 1), (2,)}:
-            raise ValueError(f"the discriminator must return one logit per image, shape (batch, 1); got "
-                             f"{tuple(logits.shape)}")
-        return images
+    def _one_step(self, k: tf.Tensor) -> Metrics:
+        d_metrics = _as_metrics(self.d_step(), "d_step")  # traced once, outside the loop
+        i = tf.constant(1)
+        while i < k:  # a graph loop on a tensor k: a new k reuses the graph
+            d_metrics = _as_metrics(self.d_step(), "d_step")
+            i += 1
+        g_metrics = _as_metrics(self.g_step(), "g_step")
+        clash = set(d_metrics) & set(g_metrics)
+        if clash:
+            raise ValueError(
+                f"d_step and g_step both return {sorted(clash)}: give each metric one name"
+            )
+        return {**d_metrics, **g_metrics}
 
-    # -- one generator step (with its k discriminator steps) -------------------------------------
-    def _real_batch(self) -> tf.Tensor:
-        n = tf.shape(self.images)[0]
-        idx = self.rng.uniform([self.batch_size], minval=0, maxval=n, dtype=tf.int32)
-        return tf.gather(self.images, idx)
+    def _steps(self, n: tf.Tensor, k: tf.Tensor):
+        """``n`` generator steps in one graph; stops after a step with a non-finite metric."""
+        names = self.metric_names()
+        out = {name: tf.TensorArray(tf.float32, size=n) for name in names}
+        ok, done = tf.constant(True), tf.constant(0)
+        while done < n and ok:
+            metrics = self._one_step(k)
+            ok = tf.reduce_all(tf.math.is_finite(tf.stack([metrics[m] for m in names])))
+            out = {m: out[m].write(done, metrics[m]) for m in names}
+            done += 1
+        good = done - tf.cast(tf.logical_not(ok), tf.int32)
+        return {m: out[m].stack()[:good] for m in names}, ok
 
-    def _noise(self) -> tf.Tensor:
-        return self.rng.normal([self.batch_size, self.noise_dim])
+    def metric_names(self) -> list[str]:
+        """The names of the metrics the steps return, found by tracing one step (nothing runs)."""
+        if self._names is None:
+            spec = tf.TensorSpec([], tf.int32)
+            traced = tf.function(self._one_step).get_concrete_function(spec)
+            self._names = list(traced.structured_outputs)
+        return self._names
 
-    def _clip(self, grads: list[tf.Tensor]) -> list[tf.Tensor]:
-        if self.clip_norm is None:
-            return grads
-        clipped, _ = tf.clip_by_global_norm(grads, self.clip_norm)
-        return clipped
+    def _chunk(self, n: int) -> tuple[dict[str, np.ndarray], bool]:
+        values, ok = self._run(tf.constant(n, tf.int32), tf.constant(self.k, tf.int32))
+        return {m: v.numpy() for m, v in values.items()}, bool(ok)
 
-    def d_step(self, real: tf.Tensor, ok: tf.Tensor):
-        """One discriminator update; applied only if ``ok`` and its loss and gradients are finite."""
-        G, D = self.generator, self.discriminator
-        with tf.GradientTape() as tape:
-            real_logits = D(real, training=True)
-            fake_logits = D(G(self._noise(), training=True), training=True)
-            loss = discriminator_loss(real_logits, fake_logits)
-        grads = self._clip(tape.gradient(loss, D.trainable_variables))
-        ok = tf.logical_and(ok, _all_finite(loss, grads))
-        if ok:
-            self.d_optimizer.apply_gradients(zip(grads, D.trainable_variables))
-        d_real = tf.reduce_mean(tf.sigmoid(real_logits))
-        d_fake = tf.reduce_mean(tf.sigmoid(fake_logits))
-        return loss, d_real, d_fake, ok
+    def variables(self) -> list[tf.Variable]:
+        """Every variable the compiled steps use (weights, optimizer state, random streams)."""
+        if self._variables is None:
+            spec = tf.TensorSpec([], tf.int32)
+            self._variables = list(self._run.get_concrete_function(spec, spec).variables)
+        return self._variables
 
-    def g_step(self, ok: tf.Tensor):
-        """One generator update through the discriminator; only G's variables are updated."""
-        G, D = self.generator, self.discriminator
-        with tf.GradientTape() as tape:
-            fake_logits = D(G(self._noise(), training=True), training=True)
-            loss = generator_loss(fake_logits, self.g_loss_kind)
-        grads = self._clip(tape.gradient(loss, G.trainable_variables))
-        ok = tf.logical_and(ok, _all_finite(loss, grads))
-        if ok:
-            self.g_optimizer.apply_gradients(zip(grads, G.trainable_variables))
-        return loss, ok
-
-    def one_step(self):
-        """k discriminator steps, then one generator step. Returns the step's metrics and ``ok``."""
-        ok = tf.constant(True)
-        d_loss_sum, d_real, d_fake = tf.constant(0.0), tf.constant(0.0), tf.constant(0.0)
-        for _ in tf.range(self.k):
-            d_loss, d_real, d_fake, ok = self.d_step(self._real_batch(), ok)
-            d_loss_sum += d_loss
-        g_loss, ok = self.g_step(ok)
-        return {"d_loss": d_loss_sum / self.k, "g_loss": g_loss, "d_real": d_real, "d_fake": d_fake}, ok
-
-    def _run_steps(self, n: tf.Tensor):
-        """``n`` generator steps inside one graph; stops early at the first non-finite update."""
-        out = {name: tf.TensorArray(tf.float32, size=0, dynamic_size=True) for name in METRICS}
-        for i in tf.range(n):
-            values, ok = self.one_step()
-            if not ok:
-                break
-            out = {name: out[name].write(i, values[name]) for name in METRICS}
-        return {name: out[name].stack() for name in METRICS}, ok
-
-    # -- the public loop -------------------------------------------------------------------------
     def train(
         self,
         steps: int,
+        *,
         chunk: int = 100,
-        callback: Optional[Callable[["GANTrainer"], None]] = None,
+        callback: Callable[[History], None] | None = None,
         verbose: bool = True,
+        should_stop: Callable[[], bool] | None = None,
     ) -> History:
-        """Run ``steps`` generator steps, ``chunk`` of them per compiled call.
+        """Run ``steps`` generator steps, ``chunk`` per compiled call; returns ``self.history``.
 
-        After each chunk ``callback(trainer)`` runs (a live plot, a sample grid, ...) and, if
-        ``verbose``, one progress line is printed. Returns the history (``self.history``), which
-        grows across calls, so ``train`` can be called again to continue.
+        After each chunk: one progress line (if ``verbose``), then ``callback(history)``. Training
+        stops early when ``should_stop()`` returns True (a Stop button). The history grows across
+        calls, so ``train`` can be called again to continue.
         """
-        steps = _check_int("steps", steps, 1, "Train for at least one step.")
-        chunk = _check_int("chunk", chunk, 1, "Use chunks of e.g. 100 steps.")
-        done, start = 0, time.perf_counter()
-        while done < steps:
+        steps = check_int("steps", steps, 1, "Train for at least one step.")
+        chunk = check_int("chunk", chunk, 1, "Use chunks of e.g. 100 steps.")
+        self.k = check_int("k", self.k, 1, "Use k >= 1.")
+        done, timer = 0, Timer()
+        while done < steps and not (should_stop is not None and should_stop()):
             n = min(chunk, steps - done)
-            values, ok = self._run(tf.constant(n, dtype=tf.int32))
-            values = {name: v.numpy() for name, v in values.items()}
-            self.history.extend(values)
-            done += len(values["g_loss"])
-            if not bool(ok):
+            saved = [v.numpy() for v in self.variables()]
+            values, ok = self._chunk(n)
+            good = len(next(iter(values.values())))
+            if not ok:
+                self._roll_back(saved, good)
+                self.history.extend(values)
                 raise NonFiniteLossError(
-                    f"a loss or gradient became NaN/inf at generator step {len(self.history) + 1}; the update "
-                    f"was not applied and training stopped. The history and weights are those of the last good "
-                    f"step ({len(self.history)}). Lower the learning rates, set clip_norm, or check the data "
-                    "for NaNs.", self.history)
+                    f"a metric became NaN or infinite at generator step {len(self.history) + 1}; "
+                    "training stopped and the weights were put back to the last good step "
+                    f"({len(self.history)}). "
+                    "Lower the learning rates, or check the data for NaNs.",
+                    self.history,
+                )
+            self.history.extend(values)
+            done += n
             if verbose:
-                m = self.history.mean_of_last(n)
-                rate = done / (time.perf_counter() - start)
-                print(f"step {len(self.history):6d}  D loss {m['d_loss']:.3f}  G loss {m['g_loss']:.3f}  "
-                      f"D(x) {m['d_real']:.2f}  D(G(z)) {m['d_fake']:.2f}  ({rate:.0f} steps/s)")
+                print(self.progress_line(n, done / max(timer.seconds, 1e-9)))
             if callback is not None:
-                callback(self)
+                callback(self.history)
         return self.history
+
+    def _roll_back(self, saved: list[np.ndarray], good: int) -> None:
+        for variable, value in zip(self.variables(), saved):
+            variable.assign(value)
+        if good:
+            self._chunk(good)  # replay the good steps: same start, same random stream, same result
+
+    def progress_line(self, last: int, rate: float) -> str:
+        """``step 500 | d_loss 1.21 g_loss 0.93 d_real 0.61 d_fake 0.37 | 70 steps/s``."""
+        means = self.history.mean_of_last(last)
+        shown = " ".join(f"{name} {value:.3g}" for name, value in means.items())
+        return f"step {len(self.history):>6} | {shown} | {rate:.0f} steps/s"
+
+
+def random_batch(data: tf.Tensor, batch_size: int, rng: tf.random.Generator) -> tf.Tensor:
+    """``batch_size`` rows of ``data`` drawn uniformly with replacement, inside the graph."""
+    index = rng.uniform([batch_size], minval=0, maxval=tf.shape(data)[0], dtype=tf.int32)
+    return tf.gather(data, index)
+
+
+def check_gan(
+    generator: keras.Model,
+    discriminator: keras.Model,
+    images: np.ndarray,
+    *,
+    noise_dim: int,
+    batch_size: int,
+) -> None:
+    """Stop with a message that says what to change if the networks and the data do not fit.
+
+    Checks: float images in [-1, 1] (a ``tanh`` generator's range) with no NaN; a batch no larger
+    than the data; a generator that takes ``(batch, noise_dim)`` noise and makes images of the
+    data's shape; a discriminator that returns one logit per image.
+    """
+    check_int("noise_dim", noise_dim, 1, "Give the length of the generator's noise input.")
+    check_int("batch_size", batch_size, 1, "Use a positive batch size such as 64.")
+    images = np.asarray(images)
+    if images.ndim < 2 or not np.issubdtype(images.dtype, np.floating):
+        raise ValueError(
+            f"images must be floats of shape (N, ...) scaled to [-1, 1], got dtype "
+            f"{images.dtype} and shape {images.shape}; use x / 127.5 - 1 on uint8 pixels"
+        )
+    if not np.all(np.isfinite(images)):
+        raise ValueError("images contain NaN or infinite values; clean the data before training")
+    if images.min() < -1.0001 or images.max() > 1.0001:
+        raise ValueError(
+            f"images must be scaled to [-1, 1] to match a tanh generator, got "
+            f"[{images.min():.3g}, {images.max():.3g}]; use x / 127.5 - 1 on uint8 pixels"
+        )
+    if batch_size > len(images):
+        raise ValueError(
+            f"batch_size={batch_size} is larger than the {len(images)} training images; "
+            f"use batch_size <= {len(images)}"
+        )
+    try:
+        fake = generator(tf.zeros((2, noise_dim)), training=False)
+    except Exception as err:
+        raise ValueError(
+            f"the generator does not accept noise of shape (batch, {noise_dim}): check "
+            f"NOISE_DIM ({type(err).__name__}: {err})"
+        ) from None
+    if tuple(fake.shape[1:]) != images.shape[1:]:
+        raise ValueError(
+            f"the generator makes images of shape {tuple(fake.shape[1:])} but the real "
+            f"images have shape {images.shape[1:]}; change one to match the other"
+        )
+    try:
+        logits = discriminator(fake, training=False)
+    except Exception as err:
+        raise ValueError(
+            f"the discriminator does not accept images of shape {images.shape[1:]} "
+            f"({type(err).__name__}: {err})"
+        ) from None
+    if tuple(logits.shape) not in {(2, 1), (2,)}:
+        raise ValueError(
+            f"the discriminator must return one logit per image, shape (batch, 1); "
+            f"got {tuple(logits.shape)}"
+        )

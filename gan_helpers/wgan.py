@@ -22,7 +22,7 @@ unit tests check (``tests/test_wgan.py``).
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from collections.abc import Sequence
 
 import keras
 import tensorflow as tf
@@ -65,7 +65,9 @@ def clip_weights(variables: Sequence[tf.Variable], c: float = 0.01) -> None:
         raise ValueError(f"the clipping bound c must be positive, got {c!r}")
     variables = list(variables)
     if not variables or not all(isinstance(v, (tf.Variable, keras.Variable)) for v in variables):
-        raise ValueError("clip_weights needs a non-empty list of variables, e.g. critic.trainable_variables")
+        raise ValueError(
+            "clip_weights needs a non-empty list of variables, e.g. critic.trainable_variables"
+        )
     for v in variables:
         v.assign(tf.clip_by_value(v, -c, c))
 
@@ -83,8 +85,9 @@ def fraction_at_bound(variables: Sequence[tf.Variable], c: float, tolerance: flo
 
 
 # --- gradient penalty -----------------------------------------------------------------------------
-def interpolation_weights(batch_size: int, rng: Optional[tf.random.Generator] = None,
-                          ndim: int = 4) -> tf.Tensor:
+def interpolation_weights(
+    batch_size: int, rng: tf.random.Generator | None = None, ndim: int = 4
+) -> tf.Tensor:
     """One ``alpha ~ Uniform(0, 1)`` per sample, shaped ``(batch, 1, 1, 1)`` to broadcast over an image.
 
     Uniform, not normal: ``alpha * real + (1 - alpha) * fake`` must lie on the segment between the
@@ -96,9 +99,15 @@ def interpolation_weights(batch_size: int, rng: Optional[tf.random.Generator] = 
     return rng.uniform(shape, 0.0, 1.0)
 
 
-def gradient_penalty(critic: keras.Model, real: tf.Tensor, fake: tf.Tensor, weight: float = 10.0,
-                     alpha: Optional[tf.Tensor] = None, eps: float = 1e-12,
-                     rng: Optional[tf.random.Generator] = None) -> tf.Tensor:
+def gradient_penalty(
+    critic: keras.Model,
+    real: tf.Tensor,
+    fake: tf.Tensor,
+    weight: float = 10.0,
+    alpha: tf.Tensor | None = None,
+    eps: float = 1e-12,
+    rng: tf.random.Generator | None = None,
+) -> tf.Tensor:
     """WGAN-GP penalty ``weight * mean((|grad_x f(x_hat)| - 1)^2)`` at random interpolates ``x_hat``.
 
     Args:
@@ -118,7 +127,9 @@ def gradient_penalty(critic: keras.Model, real: tf.Tensor, fake: tf.Tensor, weig
     real = tf.convert_to_tensor(real)
     fake = tf.convert_to_tensor(fake, dtype=real.dtype)
     if real.shape.rank is None or real.shape.rank < 2 or real.shape != fake.shape:
-        raise ValueError(f"real and fake must be batches of the same shape, got {real.shape} and {fake.shape}")
+        raise ValueError(
+            f"real and fake must be batches of the same shape, got {real.shape} and {fake.shape}"
+        )
     if alpha is None:
         alpha = interpolation_weights(tf.shape(real)[0], rng, ndim=real.shape.rank)
     x_hat = alpha * real + (1.0 - alpha) * fake
@@ -131,7 +142,9 @@ def gradient_penalty(critic: keras.Model, real: tf.Tensor, fake: tf.Tensor, weig
     return weight * tf.reduce_mean(tf.square(norms - 1.0))
 
 
-def input_gradient_norms(critic: keras.Model, images: tf.Tensor, training: bool = False) -> tf.Tensor:
+def input_gradient_norms(
+    critic: keras.Model, images: tf.Tensor, training: bool = False
+) -> tf.Tensor:
     """``|grad_x f(x)|`` for each image: how steep the critic is there (1 for an ideal WGAN-GP critic).
 
     ``training=True`` runs BatchNormalization with batch statistics, as during training.

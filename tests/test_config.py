@@ -1,3 +1,5 @@
+import time
+
 import numpy as np
 import pytest
 
@@ -8,12 +10,44 @@ from gan_helpers import config
 def test_profile_switch(monkeypatch):
     monkeypatch.setenv(config.QUICK_ENV_VAR, "1")
     assert gan_helpers.is_quick() and gan_helpers.choose(quick=1, full=2) == 1
-    assert "quick" in gan_helpers.describe_profile() and gan_helpers.profile_name() == "quick"
+    assert "quick" in gan_helpers.describe_profile()
     for off in ("", "0", "no"):
         monkeypatch.setenv(config.QUICK_ENV_VAR, off)
         assert not gan_helpers.is_quick() and gan_helpers.choose(quick=1, full=2) == 2
     monkeypatch.delenv(config.QUICK_ENV_VAR)
-    assert gan_helpers.profile_name() == "full"
+    assert "full" in gan_helpers.describe_profile()
+
+
+def test_base_seed_knob(monkeypatch):
+    monkeypatch.delenv(config.SEED_ENV_VAR, raising=False)
+    assert gan_helpers.base_seed() == 0 and gan_helpers.seed(3) == 3
+    assert gan_helpers.seeds(3) == [0, 1, 2]
+    monkeypatch.setenv(config.SEED_ENV_VAR, "2")
+    assert (
+        gan_helpers.base_seed() == 2 and gan_helpers.seed(0) == 200 and gan_helpers.seed(5) == 205
+    )
+    assert gan_helpers.seeds(2) == [200, 201] and "base seed 2" in gan_helpers.describe_profile()
+    with pytest.raises(ValueError, match="below 100"):
+        gan_helpers.seed(100)  # would be seed(0) of base seed 3
+    for bad in ("x", "-1", "1.5"):
+        monkeypatch.setenv(config.SEED_ENV_VAR, bad)
+        with pytest.raises(ValueError, match="GAN_HELPERS_SEED must be"):
+            gan_helpers.base_seed()
+
+
+def test_check_int_says_what_to_change():
+    assert gan_helpers.check_int("k", 3, 1) == 3 and gan_helpers.check_int("k", np.int64(2), 1) == 2
+    for bad in (0, 2.5, True, "3", None):
+        with pytest.raises(ValueError, match="k must be an integer >= 1, got .*Use k=1"):
+            gan_helpers.check_int("k", bad, 1, "Use k=1.")
+
+
+def test_timer_measures_a_block():
+    with gan_helpers.Timer() as t:
+        time.sleep(0.05)
+        running = t.seconds
+    assert 0.04 < running <= t.seconds < 1.0
+    assert t.seconds == t.seconds  # frozen once the block ends
 
 
 def test_set_seed_repeats_numpy_and_tensorflow():
@@ -28,5 +62,5 @@ def test_set_seed_repeats_numpy_and_tensorflow():
 
     for a, b in zip(draw(), draw()):
         np.testing.assert_array_equal(a, b)
-    with pytest.raises(ValueError, match="non-negative"):
+    with pytest.raises(ValueError, match="seed must be an integer >= 0"):
         gan_helpers.set_seed(-1)

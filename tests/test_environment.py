@@ -44,5 +44,7 @@ def test_installed_versions_match_the_pins():
 
     req = _pins((ROOT / "requirements.txt").read_text().splitlines())
     wrong = {name: (pin, version(name)) for name, pin in req.items() if version(name) != pin}
-    assert not wrong, f"installed versions differ from requirements.txt (pinned, installed): {wrong}"
+    assert not wrong, (
+        f"installed versions differ from requirements.txt (pinned, installed): {wrong}"
+    )
     assert sys.version_info >= (3, 10)

@@ -29,7 +29,9 @@ def test_snapshot_includes_every_variable_and_bn_moving_statistics(models):
     assert len(snap) == len(G.weights) + len(D.weights) == 4 + 8
     stats = [key for key in snap if freezing.weight_group(key) == "D-BN-stats"]
     assert sorted(k.rsplit("/", 1)[1] for k in stats) == ["moving_mean", "moving_variance"]
-    assert freezing.weight_group("D/batch_normalization/gamma") == "D"  # gamma/beta are trainable weights
+    assert (
+        freezing.weight_group("D/batch_normalization/gamma") == "D"
+    )  # gamma/beta are trainable weights
 
 
 def test_changing_one_variable_is_detected_and_snapshot_is_a_copy(models):
@@ -41,7 +43,9 @@ def test_changing_one_variable_is_detected_and_snapshot_is_a_copy(models):
     changed = freezing.changed_variables(before, after)
     assert len(changed) == 1 and changed[0].endswith("moving_mean")
     assert freezing.describe_changes(changed, before) == "D-BN-stats (1 of 2)"
-    assert not np.array_equal(before[changed[0]], after[changed[0]])  # the copy did not follow the variable
+    assert not np.array_equal(
+        before[changed[0]], after[changed[0]]
+    )  # the copy did not follow the variable
 
 
 def test_describe_changes_groups_and_partial_groups():
@@ -83,10 +87,17 @@ def test_reference_losses_match_keras_in_both_bn_modes(models):
 def test_summarise_calls_reports_when_a_warning_appears():
     first = freezing.CallEffect("nothing", "moving", ("no weights",))
     later = freezing.CallEffect("nothing", "moving")
-    assert freezing.summarise_calls([first, later]) == "nothing | BN moving | warns 'no weights' (1st call only)"
-    assert freezing.summarise_calls([first, first]) == "nothing | BN moving | warns 'no weights' (every call)"
+    assert (
+        freezing.summarise_calls([first, later])
+        == "nothing | BN moving | warns 'no weights' (1st call only)"
+    )
+    assert (
+        freezing.summarise_calls([first, first])
+        == "nothing | BN moving | warns 'no weights' (every call)"
+    )
     assert freezing.summarise_calls([later, freezing.CallEffect("D", "batch")]) == (
-        "call 1: nothing | BN moving; call 2: D | BN batch")
+        "call 1: nothing | BN moving; call 2: D | BN batch"
+    )
     assert freezing.summarise_calls([freezing.CallEffect("G, D", "-")]) == "G, D"
 
 
@@ -102,15 +113,25 @@ def test_measure_call_sees_a_change_and_an_error():
     def fail():
         raise ValueError("boom")
 
-    assert freezing.measure_call(lab, freezing.Step("GAN", "fail", fail)).error == "ValueError: boom"
+    assert (
+        freezing.measure_call(lab, freezing.Step("GAN", "fail", fail)).error == "ValueError: boom"
+    )
 
 
 def test_mismatches_names_the_row_and_column():
     rows = [freezing.Row("classic", 1, "D.train_on_batch", {"Keras 3": "nothing"})]
-    assert freezing.mismatches(rows, {"classic / D.train_on_batch": {"Keras 3": "nothing"}}, complete=True) == []
-    problems = freezing.mismatches(rows, {"classic / D.train_on_batch": {"Keras 3": "D"}, "other / x": {}})
+    assert (
+        freezing.mismatches(
+            rows, {"classic / D.train_on_batch": {"Keras 3": "nothing"}}, complete=True
+        )
+        == []
+    )
+    problems = freezing.mismatches(
+        rows, {"classic / D.train_on_batch": {"Keras 3": "D"}, "other / x": {}}
+    )
     assert any("'classic / D.train_on_batch', column 'Keras 3'" in p for p in problems)
     assert any("'other / x' was expected but not measured" in p for p in problems)
     assert freezing.mismatches(rows, {}, complete=True) == [
-        "row 'classic / D.train_on_batch' was measured but has no expected value"]
+        "row 'classic / D.train_on_batch' was measured but has no expected value"
+    ]
     assert freezing.cell(rows, "classic / D.train_on_batch", "Keras 3") == "nothing"

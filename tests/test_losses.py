@@ -14,13 +14,21 @@ def test_discriminator_loss_matches_hand_computation():
     expected = np.mean(-np.log(p_real)) + np.mean(-np.log(1 - p_fake))
     assert float(losses.discriminator_loss(real, fake)) == pytest.approx(expected, rel=1e-5)
     # At D = 1/2 everywhere the loss is 2 log 2 (Goodfellow et al., 2014, Theorem 1)
-    assert float(losses.discriminator_loss(np.zeros(4), np.zeros(4))) == pytest.approx(2 * np.log(2), rel=1e-6)
+    assert float(losses.discriminator_loss(np.zeros(4), np.zeros(4))) == pytest.approx(
+        2 * np.log(2), rel=1e-6
+    )
 
 
 def test_generator_losses_match_hand_computation():
-    assert float(losses.generator_loss_minimax(LOGITS)) == pytest.approx(np.mean(np.log(1 - P)), rel=1e-5)
-    assert float(losses.generator_loss_nonsaturating(LOGITS)) == pytest.approx(np.mean(-np.log(P)), rel=1e-5)
-    assert float(losses.generator_loss(LOGITS, "minimax")) == float(losses.generator_loss_minimax(LOGITS))
+    assert float(losses.generator_loss_minimax(LOGITS)) == pytest.approx(
+        np.mean(np.log(1 - P)), rel=1e-5
+    )
+    assert float(losses.generator_loss_nonsaturating(LOGITS)) == pytest.approx(
+        np.mean(-np.log(P)), rel=1e-5
+    )
+    assert float(losses.generator_loss(LOGITS, "minimax")) == float(
+        losses.generator_loss_minimax(LOGITS)
+    )
     with pytest.raises(ValueError, match="must be one of"):
         losses.generator_loss(LOGITS, "wasserstein")
 
@@ -29,8 +37,11 @@ def test_losses_stay_finite_for_extreme_logits():
     extreme = tf.constant([-500.0, 500.0])
     with tf.GradientTape(persistent=True) as tape:
         tape.watch(extreme)
-        values = [losses.discriminator_loss(extreme, extreme), losses.generator_loss_minimax(extreme),
-                  losses.generator_loss_nonsaturating(extreme)]
+        values = [
+            losses.discriminator_loss(extreme, extreme),
+            losses.generator_loss_minimax(extreme),
+            losses.generator_loss_nonsaturating(extreme),
+        ]
     for v in values:
         assert np.isfinite(v.numpy()) and np.all(np.isfinite(tape.gradient(v, extreme).numpy()))
     # the naive version on probabilities breaks, the clamped one does not

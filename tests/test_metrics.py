@@ -50,13 +50,16 @@ def test_coverage_from_probabilities():
         metrics.coverage_from_probabilities(one_digit, confidence=1.5)
 
 
-@pytest.mark.parametrize("bad, message", [
-    (np.zeros((4, 32, 32, 1)), "shape"),
-    (np.zeros((4, 28, 28, 3)), "shape"),
-    (np.zeros((28, 28)), "shape"),
-    (np.full((4, 28, 28, 1), 255.0), r"\[-1, 1\]"),
-    (np.full((4, 28, 28, 1), np.nan), "NaN"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (np.zeros((4, 32, 32, 1)), "shape"),
+        (np.zeros((4, 28, 28, 3)), "shape"),
+        (np.zeros((28, 28)), "shape"),
+        (np.full((4, 28, 28, 1), 255.0), r"\[-1, 1\]"),
+        (np.full((4, 28, 28, 1), np.nan), "NaN"),
+    ],
+)
 def test_check_images_rejects_bad_input(bad, message):
     with pytest.raises(ValueError, match=message):
         metrics.check_images(bad)
@@ -69,7 +72,7 @@ def test_check_images_accepts_missing_channel_axis():
 # --- with the real classifier (trained once, then cached on disk) ---------------------------------
 @pytest.fixture(scope="module")
 def mnist():
-    return load_mnist(verbose=False)
+    return load_mnist(verbose=False)[:2]
 
 
 @pytest.fixture(scope="module")
@@ -81,7 +84,7 @@ def test_real_against_real_is_small_and_noise_is_large(mnist, classifier):
     x, _ = mnist
     order = np.random.default_rng(0).permutation(len(x))
     n = min(800, len(x) // 2)
-    half_a, half_b = x[order[:n]], x[order[n:2 * n]]  # two disjoint halves
+    half_a, half_b = x[order[:n]], x[order[n : 2 * n]]  # two disjoint halves
     noise = np.random.default_rng(1).uniform(-1, 1, size=half_b.shape).astype(np.float32)
     real_real = metrics.frechet_distance(half_a, half_b, classifier)
     real_noise = metrics.frechet_distance(half_a, noise, classifier)
@@ -133,7 +136,7 @@ def test_metric_functions_reject_bad_images(mnist, classifier):
 # --- the disk cache -------------------------------------------------------------------------------
 @pytest.fixture
 def tiny_data():
-    x, y = load_mnist("sklearn", verbose=False)
+    x, y, _ = load_mnist("sklearn", verbose=False)
     return x[:300], y[:300]
 
 
@@ -141,11 +144,17 @@ def test_cache_key_separates_sources_and_sizes(tmp_path, monkeypatch, tiny_data)
     monkeypatch.setenv(metrics.CACHE_ENV_VAR, str(tmp_path))
     x, y = tiny_data
     model_file, meta_file, expected = metrics.cache_files(x, y, "sklearn")
-    assert model_file.parent == tmp_path and model_file.suffix == ".keras" and meta_file.suffix == ".json"
+    assert (
+        model_file.parent == tmp_path
+        and model_file.suffix == ".keras"
+        and meta_file.suffix == ".json"
+    )
     assert expected["data"] == "sklearn" and expected["n_images"] == 300
-    others = [metrics.cache_files(x, y, "idx")[0],                     # same images, other source name
-              metrics.cache_files(x[:200], y[:200], "sklearn")[0],     # fewer images
-              metrics.cache_files(-x, y, "sklearn")[0]]                # other pixels, same count
+    others = [
+        metrics.cache_files(x, y, "idx")[0],  # same images, other source name
+        metrics.cache_files(x[:200], y[:200], "sklearn")[0],  # fewer images
+        metrics.cache_files(-x, y, "sklearn")[0],
+    ]  # other pixels, same count
     assert len({model_file, *others}) == 4
 
 
@@ -177,7 +186,9 @@ def test_cache_is_reused_and_survives_corruption(tmp_path, monkeypatch, capsys, 
     metrics.load_or_train_classifier(x, y, "tiny")
     assert "does not match" in capsys.readouterr().out
     assert metrics.load_or_train_classifier(x, y, "tiny") is not None
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([model_file.name, meta_file.name]), "stray files"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [model_file.name, meta_file.name]
+    ), "stray files"
 
 
 def test_cache_rejects_odd_data_names(tiny_data):

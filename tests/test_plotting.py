@@ -18,9 +18,29 @@ def test_smooth_is_a_running_mean():
 
 def test_live_plot_outside_a_notebook(tmp_path):
     h = History()
-    h.extend({"d_loss": [1.0, 0.9], "g_loss": [0.7, 0.8], "d_real": [0.6, 0.6], "d_fake": [0.4, 0.4]})
+    h.extend(
+        {"d_loss": [1.0, 0.9], "g_loss": [0.7, 0.8], "d_real": [0.6, 0.6], "d_fake": [0.4, 0.4]}
+    )
     live = LivePlot(title="test")
     live.update(h, samples=np.zeros((16, 28, 28, 1)))
     live.save(tmp_path / "live.png")
     assert (tmp_path / "live.png").stat().st_size > 1000
-    assert len(live.ax_loss.lines) == 2
+    assert len(live.axes["losses"].lines) == 2 and live.axes["D(x) and D(G(z))"].get_ylim() == (
+        0,
+        1,
+    )
+
+
+def test_live_plot_draws_any_named_series_and_points():
+    live = LivePlot({"critic": ["w_estimate"], "quality": ["fd", "coverage"]}, samples=True)
+    live.update(
+        {"step": [100, 200, 300], "w_estimate": [1, 2, 3], "fd": [3, 2, 1], "coverage": [1, 5, 9]},
+        samples=np.random.default_rng(0).normal(size=(50, 2)),
+    )
+    assert len(live.axes["quality"].lines) == 2
+    assert list(live.axes["critic"].lines[0].get_xdata()) == [100, 200, 300]
+    assert len(live.ax_samples.collections) == 1  # (N, 2) samples are drawn as a scatter
+    with pytest.raises(KeyError, match="wants metric 'fd'"):
+        live.update({"w_estimate": [1.0]})
+    with pytest.raises(ValueError, match="at least one metric"):
+        LivePlot({"empty": []})

@@ -2,12 +2,12 @@
 
 import time
 
-import gan_helpers  # noqa: F401  (quietens TensorFlow before it loads)
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
+import gan_helpers  # noqa: F401  (quietens TensorFlow before it loads)
 from gan_helpers import toy
 
 SHORT = toy.ToyConfig(k=3, noise_dim=2, steps=6, seed=5)
@@ -51,11 +51,19 @@ def test_losses_at_d_one_half_and_clamped_at_zero():
     np.testing.assert_allclose(worst, -2 * np.log(toy.LOG_EPS), rtol=1e-5)
 
 
-@pytest.mark.parametrize("bad, message", [
-    (dict(k=0), "k must be"), (dict(noise_dim=0), "noise_dim must be"), (dict(steps=-1), "steps must be"),
-    (dict(k=2.5), "k must be"), (dict(learning_rate=0.0), "learning_rate"), (dict(seed=-1), "seed must be"),
-    (dict(discriminator="maxout"), "discriminator must be one of"), (dict(loss="wgan"), "loss must be one of"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (dict(k=0), "k must be"),
+        (dict(noise_dim=0), "noise_dim must be"),
+        (dict(steps=-1), "steps must be"),
+        (dict(k=2.5), "k must be"),
+        (dict(learning_rate=0.0), "learning_rate"),
+        (dict(seed=-1), "seed must be"),
+        (dict(discriminator="maxout"), "discriminator must be one of"),
+        (dict(loss="wgan"), "loss must be one of"),
+    ],
+)
 def test_bad_settings_stop_with_a_clear_message(bad, message):
     with pytest.raises(ValueError, match=message):
         toy.ToyConfig(**bad).validate()
@@ -76,8 +84,15 @@ def test_w1_to_normal_measures_distance():
 @pytest.fixture(scope="module")
 def short_runs():
     """Two runs with the same seed and one with another seed (graph mode, no XLA: fast to build)."""
-    return [toy.train_toy_gan(toy.ToyConfig(**{**SHORT.__dict__, "seed": seed}), jit_compile=False,
-                              log_every=4, keep_weights=True) for seed in (5, 5, 6)]
+    return [
+        toy.train_toy_gan(
+            toy.ToyConfig(**{**SHORT.__dict__, "seed": seed}),
+            jit_compile=False,
+            log_every=4,
+            keep_weights=True,
+        )
+        for seed in (5, 5, 6)
+    ]
 
 
 def test_same_seed_same_numbers(short_runs):
@@ -91,7 +106,9 @@ def test_same_seed_same_numbers(short_runs):
 def test_run_logs_every_chunk_and_k_sets_the_number_of_d_steps(short_runs):
     result = short_runs[0]
     assert result.steps == [4, 6] and len(result.w1) == 2 and not result.stopped
-    assert result.samples.shape == (toy.EVAL_SAMPLES, 1) and result.d_curve.shape == toy.X_GRID.shape
+    assert (
+        result.samples.shape == (toy.EVAL_SAMPLES, 1) and result.d_curve.shape == toy.X_GRID.shape
+    )
     gan = toy.get_compiled(SHORT.discriminator, SHORT.loss, jit_compile=False).gan
     # the last run used these cached optimizers: k D updates per G update
     assert int(gan.g_optimizer.iterations.numpy()) == SHORT.steps
@@ -101,22 +118,28 @@ def test_run_logs_every_chunk_and_k_sets_the_number_of_d_steps(short_runs):
 def test_a_new_k_reuses_the_compiled_function(short_runs):
     compiled = toy.get_compiled(SHORT.discriminator, SHORT.loss, jit_compile=False)
     traces = compiled.run.experimental_get_tracing_count()
-    toy.train_toy_gan(toy.ToyConfig(k=5, noise_dim=7, steps=3, learning_rate=3e-4, seed=9), jit_compile=False)
-    assert compiled.run.experimental_get_tracing_count() == traces  # new k, noise_dim, lr, steps, seed
+    toy.train_toy_gan(
+        toy.ToyConfig(k=5, noise_dim=7, steps=3, learning_rate=3e-4, seed=9), jit_compile=False
+    )
+    assert (
+        compiled.run.experimental_get_tracing_count() == traces
+    )  # new k, noise_dim, lr, steps, seed
 
 
 def test_padded_generator_is_exactly_a_noise_dim_generator(short_runs):
     """Unused inputs start with zero kernel rows, get zero gradients, and so stay exactly zero."""
     kernel = short_runs[0].weights[0]  # G's first kernel, (MAX_NOISE_DIM, 200)
     assert kernel.shape == (toy.MAX_NOISE_DIM, 200)
-    assert np.all(kernel[SHORT.noise_dim:] == 0) and np.all(kernel[:SHORT.noise_dim] != 0)
+    assert np.all(kernel[SHORT.noise_dim :] == 0) and np.all(kernel[: SHORT.noise_dim] != 0)
     small = toy.make_generator(SHORT.noise_dim)
     n_g = len(small.get_weights())
-    small.set_weights([kernel[:SHORT.noise_dim]] + short_runs[0].weights[1:n_g])
+    small.set_weights([kernel[: SHORT.noise_dim]] + short_runs[0].weights[1:n_g])
     z = np.random.default_rng(0).uniform(-3, 3, (50, SHORT.noise_dim)).astype(np.float32)
     padded = toy.get_compiled(jit_compile=False).gan.generator
     padded.set_weights(short_runs[0].weights[:n_g])
-    z_pad = np.concatenate([z, np.zeros((50, toy.MAX_NOISE_DIM - SHORT.noise_dim), np.float32)], axis=1)
+    z_pad = np.concatenate(
+        [z, np.zeros((50, toy.MAX_NOISE_DIM - SHORT.noise_dim), np.float32)], axis=1
+    )
     np.testing.assert_allclose(small(z), padded(z_pad), rtol=1e-5, atol=1e-6)
 
 
@@ -127,7 +150,9 @@ def test_noise_dim_above_the_maximum_is_refused():
 
 def test_should_stop_ends_the_run_early():
     calls = []
-    result = toy.train_toy_gan(SHORT, jit_compile=False, log_every=2, should_stop=lambda: calls.append(1) or True)
+    result = toy.train_toy_gan(
+        SHORT, jit_compile=False, log_every=2, should_stop=lambda: calls.append(1) or True
+    )
     assert result.stopped and result.steps == [2] and len(calls) == 1
     assert "stopped:" in result.summary()
 
@@ -138,10 +163,16 @@ def test_summary_names_k_noise_dim_and_w1(short_runs):
 
 
 def test_panel_widgets_train_and_stop():
-    panel = toy.ToyPanel(toy.ToyConfig(k=3, noise_dim=2, steps=10, seed=5), log_every=5, auto_run=False,
-                         jit_compile=False)
-    descriptions = {w.description for w in panel.controls} | {panel.train_button.description,
-                                                               panel.stop_button.description}
+    panel = toy.ToyPanel(
+        toy.ToyConfig(k=3, noise_dim=2, steps=10, seed=5),
+        log_every=5,
+        auto_run=False,
+        jit_compile=False,
+    )
+    descriptions = {w.description for w in panel.controls} | {
+        panel.train_button.description,
+        panel.stop_button.description,
+    }
     assert {"k", "noise_dim", "Train", "Stop"} <= descriptions
     assert (panel.k.min, panel.k.max, panel.noise_dim.min, panel.noise_dim.max) == (1, 30, 1, 16)
     result = panel.train()  # what the Train button runs, in the foreground

@@ -1,19 +1,23 @@
 """Tests for gan_helpers.wgan (losses, weight clipping, gradient penalty) and the DCGAN builders."""
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import gan_helpers  # noqa: F401  (sets the TensorFlow log level before TensorFlow is imported)
-import keras
-import tensorflow as tf
 from gan_helpers import wgan
 from gan_helpers.models import dcgan_discriminator, dcgan_generator
 
 
 def linear_critic(w: np.ndarray, bias: float = 0.3) -> keras.Sequential:
     """f(x) = w . flatten(x) + bias, for 4x4x1 images."""
-    critic = keras.Sequential([keras.Input((4, 4, 1)), keras.layers.Flatten(), keras.layers.Dense(1)])
-    critic.layers[-1].set_weights([w.reshape(16, 1).astype(np.float32), np.array([bias], np.float32)])
+    critic = keras.Sequential(
+        [keras.Input((4, 4, 1)), keras.layers.Flatten(), keras.layers.Dense(1)]
+    )
+    critic.layers[-1].set_weights(
+        [w.reshape(16, 1).astype(np.float32), np.array([bias], np.float32)]
+    )
     return critic
 
 
@@ -24,9 +28,13 @@ def images(n: int, seed: int) -> tf.Tensor:
 # --- losses ---------------------------------------------------------------------------------------
 def test_keras_style_loss_with_minus_one_for_real_is_the_critic_loss():
     real, fake = tf.constant([[1.0], [3.0]]), tf.constant([[-2.0], [0.5]])
-    keras_style = wgan.wasserstein_loss(-tf.ones_like(real), real) + wgan.wasserstein_loss(tf.ones_like(fake), fake)
+    keras_style = wgan.wasserstein_loss(-tf.ones_like(real), real) + wgan.wasserstein_loss(
+        tf.ones_like(fake), fake
+    )
     assert float(keras_style) == pytest.approx(float(wgan.critic_loss(real, fake)))
-    assert float(wgan.critic_loss(real, fake)) == pytest.approx(-float(wgan.wasserstein_estimate(real, fake)))
+    assert float(wgan.critic_loss(real, fake)) == pytest.approx(
+        -float(wgan.wasserstein_estimate(real, fake))
+    )
     assert float(wgan.wasserstein_estimate(real, fake)) == pytest.approx(2.0 - (-0.75))
     assert float(wgan.generator_loss(fake)) == pytest.approx(0.75)
 
@@ -69,10 +77,18 @@ def test_penalty_gradient_is_finite_when_the_input_gradient_is_exactly_zero():
 def test_penalty_draws_alpha_uniformly_on_the_segment():
     # f(x) = |x|^2 / 2 has grad_x f = x. With real = r (norm 2) and fake = 0, x_hat = alpha * r, so the
     # penalty is 10 * E[(2 alpha - 1)^2]: 10/3 for alpha ~ U(0, 1), but 50 for alpha ~ N(0, 1).
-    critic = keras.Sequential([keras.Input((4, 4, 1)),
-                               keras.layers.Lambda(lambda x: 0.5 * tf.reduce_sum(tf.square(x), axis=[1, 2, 3])[:, None])])
+    critic = keras.Sequential(
+        [
+            keras.Input((4, 4, 1)),
+            keras.layers.Lambda(
+                lambda x: 0.5 * tf.reduce_sum(tf.square(x), axis=[1, 2, 3])[:, None]
+            ),
+        ]
+    )
     real = tf.fill([20_000, 4, 4, 1], 0.5)  # each image has norm sqrt(16 * 0.25) = 2
-    penalty = wgan.gradient_penalty(critic, real, tf.zeros_like(real), rng=tf.random.Generator.from_seed(0))
+    penalty = wgan.gradient_penalty(
+        critic, real, tf.zeros_like(real), rng=tf.random.Generator.from_seed(0)
+    )
     assert float(penalty) == pytest.approx(10.0 / 3.0, rel=0.03)
 
 
@@ -103,7 +119,9 @@ def test_after_a_clipped_critic_step_every_weight_is_within_c():
     moving_before = [v.numpy().copy() for v in critic.non_trainable_variables]
     with tf.GradientTape() as tape:
         loss = wgan.critic_loss(critic(real, training=False), critic(fake, training=False))
-    opt.apply_gradients(zip(tape.gradient(loss, critic.trainable_variables), critic.trainable_variables))
+    opt.apply_gradients(
+        zip(tape.gradient(loss, critic.trainable_variables), critic.trainable_variables)
+    )
     c = 0.01
     assert max(float(tf.reduce_max(tf.abs(v))) for v in critic.trainable_variables) > c
     wgan.clip_weights(critic.trainable_variables, c)
@@ -111,7 +129,9 @@ def test_after_a_clipped_critic_step_every_weight_is_within_c():
         assert float(tf.reduce_max(tf.abs(v))) <= c, v.path
     gamma = [v for v in critic.trainable_variables if "gamma" in v.path]
     assert gamma and np.allclose(gamma[0].numpy(), c)  # BN's scale started at 1: clipped to c
-    for before, v in zip(moving_before, critic.non_trainable_variables):  # moving statistics untouched
+    for before, v in zip(
+        moving_before, critic.non_trainable_variables
+    ):  # moving statistics untouched
         np.testing.assert_array_equal(before, v.numpy())
     assert wgan.fraction_at_bound(critic.trainable_variables, c) > 0.5
 
@@ -148,7 +168,11 @@ def test_dcgan_builders_shapes_and_ranges():
     for layer, nxt in zip(G.layers, G.layers[1:]):
         if isinstance(nxt, keras.layers.BatchNormalization):
             assert not layer.use_bias, layer.name
-    assert all(layer.momentum == 0.9 for layer in G.layers if isinstance(layer, keras.layers.BatchNormalization))
+    assert all(
+        layer.momentum == 0.9
+        for layer in G.layers
+        if isinstance(layer, keras.layers.BatchNormalization)
+    )
     for bn in (False, True):
         D = dcgan_discriminator(filters=8, batchnorm=bn)
         assert D(x).shape == (3, 1)

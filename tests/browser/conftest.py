@@ -36,17 +36,33 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "artifacts" / "browser"
 CHROMIUM_ENV = "GAN_COURSE_CHROMIUM"
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable",
-                  "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome")
+CHROMIUM_NAMES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+)
 # We run as root in CI (no sandbox possible); no GPU; and no background connections (they are
 # refused here and slow the start).
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
-SERVER_START_TIMEOUT_S = 120  # a 2-core machine shared with TensorFlow jobs is slow to start a server
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+SERVER_START_TIMEOUT_S = (
+    120  # a 2-core machine shared with TensorFlow jobs is slow to start a server
+)
 LAB_SETTINGS = {  # written into the private settings folder
     # no "Would you like to receive official Jupyter news?" toast over the notebook, no update check
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false",
-                                                                        "checkForUpdates": False},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+        "fetchNews": "false",
+        "checkForUpdates": False,
+    },
     # the copy is thrown away anyway; not saving keeps the test from racing a save dialog
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     # keep every cell in the page, so locators find cells that are scrolled out of view
@@ -75,15 +91,19 @@ def find_chromium() -> tuple[str | None, str]:
             return override, ""
         return None, f"{CHROMIUM_ENV}={override} is not an executable file"
     for name in CHROMIUM_NAMES:
-        path = shutil.which(name) or (name if os.path.isabs(name) and os.access(name, os.X_OK) else None)
+        path = shutil.which(name) or (
+            name if os.path.isabs(name) and os.access(name, os.X_OK) else None
+        )
         if path:
             return path, ""
     path = _playwright_chromium()
     if path:
         return path, ""
-    return None, ("no Chromium or Chrome found (looked on PATH for chromium, chromium-browser, google-chrome, and "
-                  "for Playwright's own browser): on Debian/Ubuntu run scripts/ensure_browser.sh as root, elsewhere "
-                  f".venv/bin/python -m playwright install chromium, or set {CHROMIUM_ENV}=/path/to/chrome")
+    return None, (
+        "no Chromium or Chrome found (looked on PATH for chromium, chromium-browser, google-chrome, and "
+        "for Playwright's own browser): on Debian/Ubuntu run scripts/ensure_browser.sh as root, elsewhere "
+        f".venv/bin/python -m playwright install chromium, or set {CHROMIUM_ENV}=/path/to/chrome"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -91,7 +111,9 @@ def chromium() -> str:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as err:
-        pytest.skip(f"browser test needs Playwright for Python (pip install -r requirements.txt): {err}")
+        pytest.skip(
+            f"browser test needs Playwright for Python (pip install -r requirements.txt): {err}"
+        )
     path, why = find_chromium()
     if path is None:
         pytest.skip(f"browser test needs Chromium: {why}")
@@ -104,8 +126,12 @@ def browser(chromium):
 
     with sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
-        except Exception as err:  # a browser that exists but cannot start is a real failure, not a skip
+            browser = playwright.chromium.launch(
+                executable_path=chromium, args=CHROMIUM_ARGS, headless=True
+            )
+        except (
+            Exception
+        ) as err:  # a browser that exists but cannot start is a real failure, not a skip
             pytest.fail(f"{chromium} is installed but Playwright could not launch it: {err}")
         yield browser
         browser.close()
@@ -123,8 +149,9 @@ class Lab:
     process: subprocess.Popen
 
     def api(self, method: str, path: str, timeout: float = 10.0) -> object:
-        request = urllib.request.Request(self.url + path, method=method,
-                                         headers={"Authorization": f"token {self.token}"})
+        request = urllib.request.Request(
+            self.url + path, method=method, headers={"Authorization": f"token {self.token}"}
+        )
         with urllib.request.urlopen(request, timeout=timeout) as response:
             body = response.read()
         return json.loads(body) if body else None
@@ -142,9 +169,17 @@ class Lab:
         client.start_channels()
         printed = []
         try:
-            client.execute_interactive(code, timeout=timeout, output_hook=lambda msg: printed.append(
-                msg["content"].get("text", "") if msg["msg_type"] == "stream" else
-                "\n".join(msg["content"].get("traceback", [])) if msg["msg_type"] == "error" else ""))
+            client.execute_interactive(
+                code,
+                timeout=timeout,
+                output_hook=lambda msg: printed.append(
+                    msg["content"].get("text", "")
+                    if msg["msg_type"] == "stream"
+                    else "\n".join(msg["content"].get("traceback", []))
+                    if msg["msg_type"] == "error"
+                    else ""
+                ),
+            )
         except Exception as err:
             printed.append(f"<kernel did not answer: {type(err).__name__}: {err}>")
         finally:
@@ -191,7 +226,10 @@ def _start_lab_once(tmp: Path, fresh: bool = False) -> Lab:
             shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
     root = tmp / "notebooks"
     shutil.copytree(REPO / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    folders = {name: tmp / name for name in ("runtime", "config", "data", "ipython", "settings", "workspaces")}
+    folders = {
+        name: tmp / name
+        for name in ("runtime", "config", "data", "ipython", "settings", "workspaces")
+    }
     for folder in folders.values():
         folder.mkdir()
     for name, values in LAB_SETTINGS.items():
@@ -201,25 +239,53 @@ def _start_lab_once(tmp: Path, fresh: bool = False) -> Lab:
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # the kernel must pick the inline backend, as it does for a learner
     env.pop("JUPYTER_TOKEN", None)
-    env.update(GAN_HELPERS_QUICK="1", JUPYTER_RUNTIME_DIR=str(folders["runtime"]),
-               JUPYTER_CONFIG_DIR=str(folders["config"]), JUPYTER_DATA_DIR=str(folders["data"]),
-               IPYTHONDIR=str(folders["ipython"]), JUPYTERLAB_SETTINGS_DIR=str(folders["settings"]),
-               JUPYTERLAB_WORKSPACES_DIR=str(folders["workspaces"]), JUPYTER_PLATFORM_DIRS="0")
+    env.update(
+        GAN_HELPERS_QUICK="1",
+        JUPYTER_RUNTIME_DIR=str(folders["runtime"]),
+        JUPYTER_CONFIG_DIR=str(folders["config"]),
+        JUPYTER_DATA_DIR=str(folders["data"]),
+        IPYTHONDIR=str(folders["ipython"]),
+        JUPYTERLAB_SETTINGS_DIR=str(folders["settings"]),
+        JUPYTERLAB_WORKSPACES_DIR=str(folders["workspaces"]),
+        JUPYTER_PLATFORM_DIRS="0",
+    )
     token, port = secrets.token_hex(16), _free_port()
     log = tmp / "jupyterlab.log"
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-           "--ServerApp.terminals_enabled=False", "--LabApp.news_url=", "--LabApp.extension_manager=readonly"]
-    if getattr(os, "geteuid", lambda: -1)() == 0:  # CI containers run as root; JupyterLab refuses that unless told
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.terminals_enabled=False",
+        "--LabApp.news_url=",
+        "--LabApp.extension_manager=readonly",
+    ]
+    if (
+        getattr(os, "geteuid", lambda: -1)() == 0
+    ):  # CI containers run as root; JupyterLab refuses that unless told
         cmd.append("--allow-root")
     with open(log, "wb") as out:
-        process = subprocess.Popen(cmd, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            cmd,
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     lab = Lab(f"http://127.0.0.1:{port}/", token, root, log, process)
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"JupyterLab exited with code {process.returncode} while starting:\n{lab.log_tail()}")
+            raise RuntimeError(
+                f"JupyterLab exited with code {process.returncode} while starting:\n{lab.log_tail()}"
+            )
         try:
             lab.api("GET", "api/status", timeout=5)
             return lab
@@ -227,7 +293,9 @@ def _start_lab_once(tmp: Path, fresh: bool = False) -> Lab:
             pass
         if time.monotonic() > deadline:
             _stop_lab(lab)
-            raise RuntimeError(f"JupyterLab did not answer within {SERVER_START_TIMEOUT_S} s:\n{lab.log_tail()}")
+            raise RuntimeError(
+                f"JupyterLab did not answer within {SERVER_START_TIMEOUT_S} s:\n{lab.log_tail()}"
+            )
         time.sleep(0.5)
 
 
@@ -285,7 +353,9 @@ def artifacts() -> Path:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
-    setattr(item, f"report_{report.when}", report)  # lets the page fixture see whether the test failed
+    setattr(
+        item, f"report_{report.when}", report
+    )  # lets the page fixture see whether the test failed
     return report
 
 

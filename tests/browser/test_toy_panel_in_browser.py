@@ -29,8 +29,10 @@ KERNEL_START_S = 120  # opening the notebook and starting its kernel, on a busy 
 CELLS_S = 240  # the setup cells + panel cell (imports TensorFlow, one 300-step run, XLA compiles)
 RUN_S = 120  # one training run from a button press (about a second when nothing has to compile)
 STOP_WITHIN_S = 5.0  # Stop ends a run after its current chunk of 20 generator steps
-STATUS = re.compile(r"^(?P<state>done|stopped): k=(?P<k>\d+) noise_dim=(?P<noise_dim>\d+) steps=(?P<steps>\d+) "
-                    r".*: (?P<done>\d+) G steps in .* W1=(?P<w1>[0-9.]+)$")
+STATUS = re.compile(
+    r"^(?P<state>done|stopped): k=(?P<k>\d+) noise_dim=(?P<noise_dim>\d+) steps=(?P<steps>\d+) "
+    r".*: (?P<done>\d+) G steps in .* W1=(?P<w1>[0-9.]+)$"
+)
 
 # Records, inside the page, what the learner sees change: every status text, every new figure
 # (the <img> src), and on every animation frame the figure's height (a blank frame between two
@@ -116,25 +118,29 @@ def cells_for_panel(cells: list[dict]) -> list[int]:
 
 def test_cells_for_panel_runs_what_the_panel_needs_and_skips_the_rest():
     """No browser needed: the cell choice follows names back from the panel cell."""
+
     def code(source):
         return {"cell_type": "code", "source": source}
 
-    cells = [{"cell_type": "markdown", "source": "# title"},
-             code("import numpy as np\nfrom gan_helpers import toy\nSTEPS = 300"),  # 1: setup, always
-             code("def loss(p):\n    return np.log(p)"),  # 2: read by 4 through train_step
-             code("sweep = [toy.train_toy_gan() for _ in range(99)]"),  # 3: slow and not needed
-             code("def train_step(gan):\n    x = gan.sample()\n    return loss(x)"),  # 4
-             code("%matplotlib inline\npost = toy.ToyConfig(steps=STEPS)"),  # 5: a magic is fine
-             code("x = 1"),  # 6: binds x, but train_step's x is its own
-             code("panel = toy.ToyPanel(post, step_fn=train_step)\npanel"),  # 7
-             code("panel.k.value = 10")]  # 8: after the panel
+    cells = [
+        {"cell_type": "markdown", "source": "# title"},
+        code("import numpy as np\nfrom gan_helpers import toy\nSTEPS = 300"),  # 1: setup, always
+        code("def loss(p):\n    return np.log(p)"),  # 2: read by 4 through train_step
+        code("sweep = [toy.train_toy_gan() for _ in range(99)]"),  # 3: slow and not needed
+        code("def train_step(gan):\n    x = gan.sample()\n    return loss(x)"),  # 4
+        code("%matplotlib inline\npost = toy.ToyConfig(steps=STEPS)"),  # 5: a magic is fine
+        code("x = 1"),  # 6: binds x, but train_step's x is its own
+        code("panel = toy.ToyPanel(post, step_fn=train_step)\npanel"),  # 7
+        code("panel.k.value = 10"),
+    ]  # 8: after the panel
     assert cells_for_panel(cells) == [1, 2, 4, 5, 7]
 
 
 # --- small browser helpers ---------------------------------------------------------------------------
 def _slider(panel, label: str):
-    return panel.locator(".widget-slider").filter(has=panel.page.locator("label.widget-label", has_text=re.compile(
-        rf"^{re.escape(label)}$")))
+    return panel.locator(".widget-slider").filter(
+        has=panel.page.locator("label.widget-label", has_text=re.compile(rf"^{re.escape(label)}$"))
+    )
 
 
 def _press(panel, label: str, *keys: str) -> None:
@@ -160,7 +166,9 @@ def _click(page, button) -> float:
 
 
 def _wait_run(page, t0: float, training: str, final: str, timeout_s: float) -> None:
-    page.wait_for_function(RUN_FINISHED_JS, arg=[t0, training, final], timeout=timeout_s * 1000, polling=100)
+    page.wait_for_function(
+        RUN_FINISHED_JS, arg=[t0, training, final], timeout=timeout_s * 1000, polling=100
+    )
 
 
 def _status(panel) -> str:
@@ -190,24 +198,34 @@ def _fail_on_traceback(page, where: str) -> None:
 def _open_and_run_cells(page, lab, cells: list[dict], to_run: list[int]) -> tuple:
     """Open the notebook, run ``to_run`` one by one (select the cell, press the toolbar's Run) and
     return (the panel's locator, how many Run clicks had to be repeated)."""
-    from playwright.sync_api import expect  # here, so that a machine without Playwright still collects
+    from playwright.sync_api import (
+        expect,
+    )  # here, so that a machine without Playwright still collects
 
     page.goto(f"{lab.url}lab/tree/{NOTEBOOK}?token={lab.token}")
-    kernel = page.locator(".jp-StatusBar-TextItem[title^='Change kernel']")  # "Python 3 (ipykernel) | Idle"
+    kernel = page.locator(
+        ".jp-StatusBar-TextItem[title^='Change kernel']"
+    )  # "Python 3 (ipykernel) | Idle"
     expect(kernel).to_have_text(re.compile(r"\| Idle$"), timeout=KERNEL_START_S * 1000)
     dom_cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Notebook-cell")
     dom_cells.nth(len(cells) - 1).wait_for(state="attached")
     assert dom_cells.count() == len(cells), "every cell must be in the page (windowingMode none)"
     retried = 0
-    run_button = page.locator(".jp-NotebookPanel-toolbar [data-command='notebook:run-cell-and-select-next']")
+    run_button = page.locator(
+        ".jp-NotebookPanel-toolbar [data-command='notebook:run-cell-and-select-next']"
+    )
     for i in to_run:
         cell, prompt = dom_cells.nth(i), dom_cells.nth(i).locator(".jp-InputPrompt")
-        for attempt in range(2):  # a click landing while the kernel (re)connects is dropped: retry once
+        for attempt in range(
+            2
+        ):  # a click landing while the kernel (re)connects is dropped: retry once
             prompt.click()
             expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
             run_button.click()
             try:
-                expect(prompt).to_have_text(re.compile(r"\[(\*|\d+)\]"), timeout=10_000)  # queued or done
+                expect(prompt).to_have_text(
+                    re.compile(r"\[(\*|\d+)\]"), timeout=10_000
+                )  # queued or done
                 break
             except AssertionError:
                 if attempt:
@@ -217,7 +235,9 @@ def _open_and_run_cells(page, lab, cells: list[dict], to_run: list[int]) -> tupl
     deadline = time.monotonic() + CELLS_S
     while not panel_cell.get_by_role("button", name="Train", exact=True).is_visible():
         _fail_on_traceback(page, f"running cells {to_run}")
-        assert time.monotonic() < deadline, f"the panel did not appear within {CELLS_S} s of running cells {to_run}"
+        assert time.monotonic() < deadline, (
+            f"the panel did not appear within {CELLS_S} s of running cells {to_run}"
+        )
         time.sleep(0.5)
     return panel_cell.locator(".jp-OutputArea-output .widget-vbox").first, retried
 
@@ -251,20 +271,30 @@ def test_toy_panel_in_browser(page, lab, artifacts):
         stop_s = _work_the_panel(page, panel, artifacts, lap)
     except Exception as err:  # say what the page showed and what the kernel was doing
         (artifacts / "toy_panel_status_log.txt").write_text(_status_log(page) + "\n")
-        pytest.fail(f"{type(err).__name__}: {err}\n\nstatus lines the page showed:\n{_status_log(page)}\n\n"
-                    f"inside the kernel:\n{lab.run_in_kernel(KERNEL_DUMP)}", pytrace=True)
+        pytest.fail(
+            f"{type(err).__name__}: {err}\n\nstatus lines the page showed:\n{_status_log(page)}\n\n"
+            f"inside the kernel:\n{lab.run_in_kernel(KERNEL_DUMP)}",
+            pytrace=True,
+        )
     (artifacts / "toy_panel_status_log.txt").write_text(_status_log(page) + "\n")
 
     # the figure never collapsed or jumped while it was being replaced
-    rec = page.evaluate("({frames: window.__panel.frames, min: window.__panel.minHeight, "
-                        "max: window.__panel.maxHeight, loading: window.__panel.loadingFrames, "
-                        "figures: window.__panel.figures.length})")
-    assert rec["frames"] > 0 and rec["min"] == rec["max"] > 100, f"the figure's height changed: {rec}"
+    rec = page.evaluate(
+        "({frames: window.__panel.frames, min: window.__panel.minHeight, "
+        "max: window.__panel.maxHeight, loading: window.__panel.loadingFrames, "
+        "figures: window.__panel.figures.length})"
+    )
+    assert rec["frames"] > 0 and rec["min"] == rec["max"] > 100, (
+        f"the figure's height changed: {rec}"
+    )
     timings["total"] = time.monotonic() - started
-    summary = (f"cells run: {to_run} ({retried} Run clicks repeated); Stop ended the run in {stop_s:.2f} s; "
-               "seconds: " + ", ".join(f"{name} {s:.1f}" for name, s in timings.items())
-               + f"; figure updates {rec['figures']}, animation frames {rec['frames']} ({rec['loading']} while "
-                 f"a new figure was still loading), figure height constant at {rec['min']:.0f} px")
+    summary = (
+        f"cells run: {to_run} ({retried} Run clicks repeated); Stop ended the run in {stop_s:.2f} s; "
+        "seconds: "
+        + ", ".join(f"{name} {s:.1f}" for name, s in timings.items())
+        + f"; figure updates {rec['figures']}, animation frames {rec['frames']} ({rec['loading']} while "
+        f"a new figure was still loading), figure height constant at {rec['min']:.0f} px"
+    )
     (artifacts / "toy_panel_timings.txt").write_text(summary + "\n")
     print(summary)
 
@@ -279,19 +309,31 @@ def _work_the_panel(page, panel, artifacts, lap) -> float:
     # 1. the keyboard on the sliders, then Train
     _press(panel, "k", "Home", "ArrowRight", "ArrowRight")  # 1, then 3
     _press(panel, "noise_dim", "ArrowLeft", "ArrowLeft")  # 4 -> 2
-    k, noise_dim, steps = _readout(panel, "k"), _readout(panel, "noise_dim"), _readout(panel, "G steps")
-    assert (k, noise_dim) == (3, 2), "Home and the arrow keys must move the sliders one step at a time"
+    k, noise_dim, steps = (
+        _readout(panel, "k"),
+        _readout(panel, "noise_dim"),
+        _readout(panel, "G steps"),
+    )
+    assert (k, noise_dim) == (3, 2), (
+        "Home and the arrow keys must move the sliders one step at a time"
+    )
     t_train = _click(page, train)
     run = f"k={k} noise_dim={noise_dim} steps={steps} "
     _wait_run(page, t_train, run, f"done: {run}", RUN_S)
     reported = _parse(_status(panel))
-    assert (int(reported["k"]), int(reported["noise_dim"]), int(reported["done"])) == (k, noise_dim, steps)
+    assert (int(reported["k"]), int(reported["noise_dim"]), int(reported["done"])) == (
+        k,
+        noise_dim,
+        steps,
+    )
     assert 0 < float(reported["w1"]) < 100, reported
     redraws = page.evaluate("(t0) => window.__panel.figures.filter((t) => t >= t0).length", t_train)
     assert redraws >= 2, "the figure must be redrawn while training (live), not only at the end"
     trained_figure = figure.screenshot()
     assert trained_figure != empty_figure, "the figure must change after a run"
-    (size_empty, _), (size_trained, colours) = map(_image_size_and_colours, (empty_figure, trained_figure))
+    (size_empty, _), (size_trained, colours) = map(
+        _image_size_and_colours, (empty_figure, trained_figure)
+    )
     assert size_trained == size_empty and colours > 50, "the figure keeps its size and shows a plot"
     panel.screenshot(path=str(artifacts / "toy_panel.png"))
     lap("sliders + first run")
@@ -305,14 +347,25 @@ def _work_the_panel(page, panel, artifacts, lap) -> float:
     t_long = _click(page, train)
     page.wait_for_function(
         "([t0, run]) => window.__panel.status.some(([t, s]) => t >= t0 && s.startsWith('training: ' + run)"
-        " && / \\d+\\/\\d+ G steps/.test(s))", arg=[t_long, long_run], timeout=RUN_S * 1000, polling=100)
+        " && / \\d+\\/\\d+ G steps/.test(s))",
+        arg=[t_long, long_run],
+        timeout=RUN_S * 1000,
+        polling=100,
+    )
     lap("start long run")
     during = [figure.screenshot() for _ in range(3)]  # what the learner sees mid-run
     t_stop = _click(page, stop)
-    page.wait_for_function("([t0, run]) => window.__panel.status.some(([t, s]) => t >= t0 && "
-                           "s.startsWith('stopped: ' + run))", arg=[t_stop, long_run], timeout=RUN_S * 1000)
-    stop_s = page.evaluate("([t0, run]) => (window.__panel.status.find(([t, s]) => t >= t0 && "
-                           "s.startsWith('stopped: ' + run))[0] - t0) / 1000", [t_stop, long_run])
+    page.wait_for_function(
+        "([t0, run]) => window.__panel.status.some(([t, s]) => t >= t0 && "
+        "s.startsWith('stopped: ' + run))",
+        arg=[t_stop, long_run],
+        timeout=RUN_S * 1000,
+    )
+    stop_s = page.evaluate(
+        "([t0, run]) => (window.__panel.status.find(([t, s]) => t >= t0 && "
+        "s.startsWith('stopped: ' + run))[0] - t0) / 1000",
+        [t_stop, long_run],
+    )
     stopped = _parse(_status(panel))
     assert stop_s < STOP_WITHIN_S, f"Stop took {stop_s:.1f} s to end the run"
     assert stopped["state"] == "stopped" and int(stopped["done"]) < steps, stopped
@@ -322,8 +375,9 @@ def _work_the_panel(page, panel, artifacts, lap) -> float:
     assert page.evaluate("window.__panel.figures.length") == figures_at_stop, "no redraw after Stop"
     assert train.is_enabled() and stop.is_enabled()
     for shot in during:
-        assert _image_size_and_colours(shot)[0] == size_empty and _image_size_and_colours(shot)[1] > 50, \
-            "a frame taken during training was blank or resized"
+        assert (
+            _image_size_and_colours(shot)[0] == size_empty and _image_size_and_colours(shot)[1] > 50
+        ), "a frame taken during training was blank or resized"
     lap("stop it")
 
     _press(panel, "G steps", "Home")  # 10 generator steps
