@@ -16,6 +16,7 @@ nothing can drift.
 from __future__ import annotations
 
 import json
+import linecache
 import types
 from pathlib import Path
 
@@ -60,7 +61,11 @@ def load(name: str) -> types.ModuleType:
     if key not in _LOADED:
         source = lesson_source(name)
         module = types.ModuleType(f"lesson_{path.stem}", f"The lesson cells of {path.name}")
-        module.__file__ = str(path)
-        exec(compile(source, f"{path.name} (lesson cells)", "exec"), module.__dict__)  # noqa: S102
+        filename = f"<lesson cells of {path.name}>"
+        # Register the source, so that tracebacks show the lines and AutoGraph (which reads a
+        # function's source to turn its Python loops into graph loops) can convert it.
+        linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+        module.__file__ = filename
+        exec(compile(source, filename, "exec"), module.__dict__)  # noqa: S102
         _LOADED[key] = module
     return _LOADED[key]
