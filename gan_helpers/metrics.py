@@ -1,4 +1,4 @@
-"""A quality metric for generated digits: a small MNIST classifier, a Frechet distance, mode coverage.
+"""A quality metric for generated digits: a small MNIST classifier, a Frechet distance, coverage.
 
 Looking at sample grids makes comparisons guesswork, so the notebooks score generated digits with
 two numbers computed by a small convolutional digit classifier:
@@ -74,15 +74,17 @@ def check_images(images, name: str = "images", min_count: int = 1) -> np.ndarray
     lo, hi = float(x.min()), float(x.max())
     if lo < -1 - _RANGE_TOLERANCE or hi > 1 + _RANGE_TOLERANCE:
         raise ValueError(
-            f"{name} must lie in [-1, 1] (a tanh output, or load_mnist()), got values in [{lo:.3g}, {hi:.3g}]; "
+            f"{name} must lie in [-1, 1] (a tanh output, or load_mnist()), got values in "
+            f"[{lo:.3g}, {hi:.3g}]; "
             "images in [0, 255] need x / 127.5 - 1, images in [0, 1] need 2 * x - 1"
         )
     return np.clip(x, -1.0, 1.0)
 
 
+# --- the classifier and its on-disk cache -----------------------------------------------------
 # --- the classifier and its on-disk cache ---------------------------------------------------------
 def cache_dir() -> Path:
-    """Folder of the cached classifier: ``$GAN_HELPERS_CACHE_DIR``, else ``~/.cache/gan_helpers``."""
+    """The cached classifier's folder: ``$GAN_HELPERS_CACHE_DIR``, else ``~/.cache/gan_helpers``."""
     folder = os.environ.get(CACHE_ENV_VAR)
     if folder:
         return Path(folder).expanduser()
@@ -174,7 +176,10 @@ def train_classifier(
 
 
 def _read_cached(model_path: Path, meta_path: Path, expected: dict):
-    """``(model, metadata)`` if the cached file loads and its metadata matches ``expected``, else ``(None, reason)``."""
+    """``(model, metadata)`` if the cached file loads and its metadata matches ``expected``.
+
+    Otherwise ``(None, reason)``.
+    """
     import keras
 
     try:
@@ -211,7 +216,8 @@ def cache_files(images: np.ndarray, labels: np.ndarray, data_name: str) -> tuple
         "fingerprint": data_fingerprint(images, labels),
         "keras": keras.__version__.split(".")[0],
     }
-    stem = f"digit_classifier_v{CLASSIFIER_VERSION}_{data_name}_{len(images)}_{expected['fingerprint']}"
+    fingerprint = expected["fingerprint"]
+    stem = f"digit_classifier_v{CLASSIFIER_VERSION}_{data_name}_{len(images)}_{fingerprint}"
     return cache_dir() / f"{stem}.keras", cache_dir() / f"{stem}.json", expected
 
 
@@ -222,10 +228,11 @@ def load_or_train_classifier(
     retrain: bool = False,
     verbose: bool = True,
 ):
-    """The classifier for this data: from the disk cache when a matching one exists, else trained and saved.
+    """The classifier for this data: from the disk cache when a matching one exists, else trained.
 
-    ``data_name`` (e.g. ``"idx"`` or ``"sklearn"``) goes into the cache key together with the number of
-    images and a fingerprint of the data. Use ``digit_classifier()`` unless you bring your own data.
+    ``data_name`` (e.g. ``"idx"`` or ``"sklearn"``) goes into the cache key together with the number
+    of images and a fingerprint of the data. Use ``digit_classifier()`` unless you bring your
+    own data.
     """
     model_path, meta_path, expected = cache_files(images, labels, data_name)
     folder = model_path.parent
@@ -238,13 +245,15 @@ def load_or_train_classifier(
     if model is not None:
         if verbose:
             print(
-                f"digit classifier: loaded from {model_path} (held-out accuracy {meta['accuracy']:.3f})"
+                f"digit classifier: loaded from {model_path} "
+                f"(held-out accuracy {meta['accuracy']:.3f})"
             )
     else:
         if verbose:
             print(f"digit classifier: training ({meta}) ...")
         model, accuracy = train_classifier(images, labels, verbose=verbose)
-        try:  # write to temporary names, then rename: a crash never leaves half a file under the real name
+        # write to temporary names, then rename: a crash never leaves half a file behind
+        try:
             folder.mkdir(parents=True, exist_ok=True)
             tmp_model = folder / f"{model_path.stem}.tmp{os.getpid()}.keras"
             model.save(tmp_model)
@@ -256,17 +265,19 @@ def load_or_train_classifier(
                 print(f"digit classifier: saved to {model_path}")
         except OSError as err:  # a read-only home folder must not stop the notebook
             print(
-                f"digit classifier: could not cache it ({err}); set {CACHE_ENV_VAR} to a writable folder"
+                f"digit classifier: could not cache it ({err}); "
+                f"set {CACHE_ENV_VAR} to a writable folder"
             )
     _loaded[key] = model
     return model
 
 
 def digit_classifier(source: str | None = None, retrain: bool = False, verbose: bool = True):
-    """The MNIST digit classifier behind the metrics: loaded from the cache, or trained (10-20 s) and cached.
+    """The digit classifier behind the metrics: from the cache, or trained (10-20 s) and cached.
 
     Args:
-        source: the MNIST source, as in ``gan_helpers.data.load_mnist`` (``None``: the first available).
+        source: the MNIST source, as in ``gan_helpers.data.load_mnist`` (``None``: the first one
+            available).
         retrain: ignore the cache and train again.
         verbose: print where the classifier came from and its held-out accuracy.
     """
@@ -302,13 +313,15 @@ def classifier_outputs(
 def frechet_distance_from_features(features_a: np.ndarray, features_b: np.ndarray) -> float:
     """Frechet distance between Gaussians fitted to two feature sets (rows are samples).
 
-    ``Tr((S_a S_b)^(1/2))`` is computed as the sum of square roots of the eigenvalues of the symmetric
-    matrix ``S_a^(1/2) S_b S_a^(1/2)``, which has the same eigenvalues: no complex round-off to clean up.
+    ``Tr((S_a S_b)^(1/2))`` is computed as the sum of square roots of the eigenvalues of the
+    symmetric matrix ``S_a^(1/2) S_b S_a^(1/2)``, which has the same eigenvalues: no complex
+    round-off to clean up.
     """
     a, b = np.asarray(features_a, np.float64), np.asarray(features_b, np.float64)
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[1] or len(a) < 2 or len(b) < 2:
         raise ValueError(
-            f"need two (N, D) feature arrays with the same D and N >= 2, got {a.shape} and {b.shape}"
+            "need two (N, D) feature arrays with the same D and N >= 2, "
+            f"got {a.shape} and {b.shape}"
         )
     mu_a, mu_b = a.mean(0), b.mean(0)
     cov_a, cov_b = np.atleast_2d(np.cov(a, rowvar=False)), np.atleast_2d(np.cov(b, rowvar=False))
@@ -336,7 +349,7 @@ def frechet_distance(real, fake, classifier=None) -> float:
 def coverage_from_probabilities(
     probs: np.ndarray, confidence: float = 0.9, min_share: float = 0.02
 ) -> tuple[int, np.ndarray]:
-    """``(number of covered digits, histogram)`` from classifier probabilities (see ``mode_coverage``)."""
+    """``(covered digits, histogram)`` from classifier probabilities (see ``mode_coverage``)."""
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
     if not 0 <= min_share < 1:
@@ -354,7 +367,7 @@ def coverage_from_probabilities(
 def mode_coverage(
     fake, classifier=None, confidence: float = 0.9, min_share: float = 0.02
 ) -> tuple[int, np.ndarray]:
-    """How many of the 10 digits a generator draws, and the class histogram of its confident samples.
+    """How many of the 10 digits a generator draws, and the histogram of its confident samples.
 
     Args:
         fake: generated images, (N, 28, 28, 1) in [-1, 1].

@@ -1,4 +1,4 @@
-"""The pip path (requirements.txt) and the conda path (environment.yml) must install the same things.
+"""The pip path (requirements.txt) and the conda path (environment.yml) install the same things.
 
 conda cannot reach its channels from the CI machines, so instead of creating the environment we
 check that environment.yml parses and pins the same packages at the same versions.
@@ -47,4 +47,4 @@ def test_installed_versions_match_the_pins():
     assert not wrong, (
         f"installed versions differ from requirements.txt (pinned, installed): {wrong}"
     )
-    assert sys.version_info >= (3, 10)
+    assert sys.version_info >= (3, 11)

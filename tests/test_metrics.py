@@ -1,4 +1,4 @@
-"""Tests for gan_helpers.metrics: input checks, the Frechet distance, mode coverage and the classifier cache."""
+"""gan_helpers.metrics: input checks, Frechet distance, mode coverage, the classifier cache."""
 
 import json
 
