@@ -1,12 +1,15 @@
 # The two commands a newcomer needs (see README.md):
 #   make lab    install everything into .venv/ and open the collection in JupyterLab
 #   make test   install everything into .venv/ and run all tests (unit tests, the browser test of
-#               the widgets, and every notebook under nbval, quick profile). It installs Chromium
-#               with apt-get where it is missing (scripts/ensure_browser.sh); without a browser the
-#               browser test is skipped with its reason printed.
+#               the widgets, and every notebook under nbval, quick profile). Where Chromium is
+#               missing it says so and installs it with apt-get (scripts/ensure_browser.sh;
+#               GAN_COURSE_NO_APT=1 skips that); without a browser the browser test is skipped.
 # Both create .venv/ on first use and reinstall only when requirements.txt or pyproject.toml change.
 
-PYTHON ?= python3
+# The newest Python 3.11+ found on the PATH, unless you name one: PYTHON=/path/to/python3.11 make lab
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	2>/dev/null && { echo $$p; break; }; done)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
@@ -14,7 +17,8 @@ STAMP  := $(VENV)/.installed
 .PHONY: install lab test test-unit test-browser test-notebooks test-seeds lint benchmark clean
 
 $(STAMP): requirements.txt pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV): install Python 3.10+ with venv (Debian/Ubuntu: apt-get install python3-venv)"; exit 1; }
+	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "This course needs Python 3.11 or newer ($(or $(PYTHON),none) found): use conda (README), install python3.11 from your OS, or run PYTHON=/path/to/python3.11 make $(MAKECMDGOALS)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create $(VENV) with $(PYTHON): install its venv module (Debian/Ubuntu: apt-get install python3-venv)"; exit 1; }
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps -e .
