@@ -1,4 +1,4 @@
-"""Freezing the discriminator: measure what ``trainable``, ``compile`` and ``run_eagerly`` really do.
+"""Notebook 02's laboratory: measure what ``trainable``, ``compile`` and ``run_eagerly`` really do.
 
 The recipe in most Keras GAN tutorials written before 2024 is::
 
@@ -13,29 +13,32 @@ Whether that trains the right weights depends on WHEN Keras reads the ``trainabl
 Keras 2 (the ``tf_keras`` package) and Keras 3 (``keras``) read them at different moments. This
 module assumes nothing about it. It builds two tiny models (a generator ``G`` and a discriminator
 ``D`` with a ``BatchNormalization`` layer), runs each recipe, copies every variable before and after
-each training call (BatchNormalization's moving mean and variance included) and reports which ones
-changed. It also reads the loss each call returns to find out whether ``D``'s BatchNormalization
-normalised with the statistics of the batch or with its moving averages during that call.
+each training call with ``gan_helpers.weights`` (BatchNormalization's moving statistics included)
+and reports which ones changed. It also reads the loss each call returns to find out whether
+``D``'s BatchNormalization normalised with the statistics of the batch or with its moving averages.
 
 ``truth_table()`` returns the results as plain data; notebook 02 displays them and checks each cell.
+The recipes here are Keras API calls (``compile``, ``trainable``, ``train_on_batch``, ``fit``): the
+experiments. The pattern the lesson teaches (custom ``GradientTape`` steps, a subclassed ``Model``)
+is written in notebook 02's ``lesson`` cells only; ``lesson_recipes`` receives it from there.
 
 What you will find in this file, top to bottom:
 
-* ``build_generator`` / ``build_discriminator``: the two tiny models, for either Keras;
-* ``snapshot`` / ``changed_variables`` / ``describe_changes``: copy all weights, diff two copies;
+* ``keras_module``, ``build_generator`` / ``build_discriminator``: the two tiny specimens;
 * ``reference_losses`` / ``bn_mode``: the loss D would give with batch or with moving statistics,
   recomputed in NumPy, to tell which one a training call used;
-* the recipes (classic, toggled, recompiled, custom ``GradientTape`` steps, subclassed model);
-* ``measure_recipe`` and ``truth_table``, which run them all.
+* ``Lab``, ``Step``, ``Recipe`` and the recipes (``RECIPES``, ``lesson_recipes``);
+* ``measure_recipe``, ``truth_table``, ``table_html``, ``cell``, ``mismatches``.
 
-Keras 3 and ``tf_keras`` import side by side in one process (both run on TensorFlow), so no
-subprocess is needed.
+The Keras package is passed around as ``kx`` (``keras`` or ``tf_keras``); both import side by side
+in one process (both run on TensorFlow), so no subprocess is needed.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import re
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -44,12 +47,14 @@ from typing import Any
 
 import numpy as np
 
+from gan_helpers.config import check_int
+from gan_helpers.weights import changed_variables, describe_changes, snapshot
+
 NOISE_DIM = 4
 DATA_DIM = 2
 BATCH_SIZE = 16
-LEARNING_RATE = (
-    0.01  # plain SGD: the cheapest update to trace; the lesson does not depend on the optimizer
-)
+# Plain SGD: the cheapest update to trace; the lesson does not depend on the optimizer.
+LEARNING_RATE = 0.01
 
 #: The four columns of the truth table: (title, Keras version, run_eagerly).
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
@@ -59,8 +64,6 @@ COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("Keras 2, run_eagerly", "keras2", True),
 )
 
-Snapshot = dict[str, np.ndarray]
-
 
 # --------------------------------------------------------------------------------------------
 # The two Keras versions and the two tiny models
@@ -68,10 +71,10 @@ Snapshot = dict[str, np.ndarray]
 
 
 def keras_module(version: str) -> ModuleType:
-    """Return the Keras package for ``version``: ``"keras3"`` -> ``keras``, ``"keras2"`` -> ``tf_keras``.
+    """The Keras package for ``version``: ``"keras3"`` -> ``keras``, ``"keras2"`` -> ``tf_keras``.
 
-    Both packages expose the same names we use (``Sequential``, ``layers``, ``optimizers``, ``losses``,
-    ``utils.set_random_seed``), so every function below takes the package as its argument ``K``.
+    Both packages expose the names used here (``Sequential``, ``layers``, ``optimizers``,
+    ``losses``, ``utils.set_random_seed``), so every function below takes the package as ``kx``.
     """
     if version == "keras3":
         import keras
@@ -88,112 +91,37 @@ def keras_module(version: str) -> ModuleType:
     raise ValueError(f"version must be 'keras3' or 'keras2', got {version!r}")
 
 
-def build_generator(K: ModuleType) -> Any:
-    """A tiny generator: noise (``NOISE_DIM``) -> Dense(8, tanh) -> Dense(``DATA_DIM``). No BatchNorm."""
-    return K.Sequential(
+def build_generator(kx: ModuleType) -> Any:
+    """A tiny generator: noise (``NOISE_DIM``) -> Dense(8, tanh) -> Dense(``DATA_DIM``). No BN.
+
+    The layers are named, so that snapshot keys (``"G/hidden/kernel"``) and error messages read
+    the same in every session and in both Keras versions.
+    """
+    return kx.Sequential(
         [
-            K.Input((NOISE_DIM,)),
-            K.layers.Dense(8, activation="tanh"),
-            K.layers.Dense(DATA_DIM),
+            kx.Input((NOISE_DIM,)),
+            kx.layers.Dense(8, activation="tanh", name="hidden"),
+            kx.layers.Dense(DATA_DIM, name="point"),
         ],
         name="G",
     )
 
 
-def build_discriminator(K: ModuleType) -> Any:
+def build_discriminator(kx: ModuleType) -> Any:
     """A tiny discriminator with BatchNorm: x -> Dense(8) -> BatchNormalization -> tanh -> Dense(1).
 
-    It outputs a logit (no sigmoid), so the losses use ``from_logits=True``.
+    It outputs a logit (no sigmoid), so the losses work on logits.
     """
-    return K.Sequential(
+    return kx.Sequential(
         [
-            K.Input((DATA_DIM,)),
-            K.layers.Dense(8),
-            K.layers.BatchNormalization(),
-            K.layers.Activation("tanh"),
-            K.layers.Dense(1),
+            kx.Input((DATA_DIM,)),
+            kx.layers.Dense(8, name="hidden"),
+            kx.layers.BatchNormalization(name="bn"),
+            kx.layers.Activation("tanh", name="tanh"),
+            kx.layers.Dense(1, name="logit"),
         ],
         name="D",
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Snapshots: copy every variable, then diff two copies
-# --------------------------------------------------------------------------------------------
-
-
-def _short_name(variable: Any) -> str:
-    """``kernel`` from Keras 3's ``kernel`` or tf_keras's ``dense/kernel:0``."""
-    return variable.name.split("/")[-1].split(":")[0]
-
-
-def snapshot(models: Mapping[str, Any]) -> Snapshot:
-    """Copy every variable of every model into NumPy, keyed ``"<label>/<layer>/<variable>"``.
-
-    ``models`` maps a label to a model, e.g. ``{"G": generator, "D": discriminator}``. Every
-    variable is copied, trainable or not: a frozen layer's weights and BatchNormalization's
-    ``moving_mean`` / ``moving_variance`` are in the snapshot too. (Optimizer state is not: it is
-    not part of the model.)
-    """
-    copy: Snapshot = {}
-    for label, model in models.items():
-        if not label or "/" in label:
-            raise ValueError(f"model labels must be non-empty and contain no '/', got {label!r}")
-        for layer in model.layers:
-            for variable in layer.weights:
-                key = f"{label}/{layer.name}/{_short_name(variable)}"
-                if key in copy:
-                    raise ValueError(
-                        f"two variables would share the key {key!r}: give the layers distinct names"
-                    )
-                copy[key] = np.array(variable.numpy(), copy=True)
-    return copy
-
-
-def changed_variables(before: Snapshot, after: Snapshot) -> list[str]:
-    """Keys of the variables whose values differ between two snapshots (exact comparison).
-
-    Any change counts, however small: an optimizer step moves a weight by about the learning rate,
-    far above float32 round-off, and a weight nobody touched keeps exactly the same bits.
-    """
-    if before.keys() != after.keys():
-        raise ValueError(
-            "the two snapshots hold different variables: take both with the same models"
-        )
-    return [key for key in before if not np.array_equal(before[key], after[key])]
-
-
-def weight_group(key: str) -> str:
-    """The group a snapshot key belongs to: ``"D-BN-stats"`` for moving statistics, else the label.
-
-    ``"D/batch_normalization/moving_mean"`` -> ``"D-BN-stats"``; ``"D/dense/kernel"`` -> ``"D"``.
-    BatchNormalization's ``gamma`` and ``beta`` are ordinary trainable weights, so they are in ``"D"``.
-    """
-    label, _, name = key.partition("/")
-    if name.endswith("moving_mean") or name.endswith("moving_variance"):
-        return f"{label}-BN-stats"
-    return label
-
-
-def describe_changes(changed: Iterable[str], keys: Iterable[str]) -> str:
-    """Summarise changed keys by group: ``"nothing"``, ``"G"``, ``"D, D-BN-stats"``...
-
-    ``keys`` are all the keys of the snapshot (they fix the order of the groups). A group where only
-    some variables changed is shown as ``"D (3 of 6)"``, so a partial update cannot hide.
-    """
-    changed = set(changed)
-    totals: dict[str, int] = {}
-    hits: dict[str, int] = {}
-    for key in keys:
-        group = weight_group(key)
-        totals[group] = totals.get(group, 0) + 1
-        hits[group] = hits.get(group, 0) + (key in changed)
-    parts = [
-        group if hits[group] == totals[group] else f"{group} ({hits[group]} of {totals[group]})"
-        for group in totals
-        if hits[group]
-    ]
-    return ", ".join(parts) if parts else "nothing"
 
 
 # --------------------------------------------------------------------------------------------
@@ -244,15 +172,13 @@ def reference_losses(
     if kind not in ("D", "G"):
         raise ValueError(f"kind must be 'D' or 'G', got {kind!r}")
     d_weights = [np.asarray(w, np.float64) for w in discriminator.get_weights()]
-    epsilon = float(discriminator.layers[1].epsilon)
+    epsilon = float(discriminator.get_layer("bn").epsilon)
+    x = np.asarray(x, np.float64)
     if kind == "G":
-        x = _generator_numpy(
-            [np.asarray(w, np.float64) for w in generator.get_weights()], np.asarray(x, np.float64)
-        )
+        x = _generator_numpy([np.asarray(w, np.float64) for w in generator.get_weights()], x)
     return {
         stats: _bce_from_logits(
-            _discriminator_numpy(d_weights, np.asarray(x, np.float64), stats, epsilon),
-            np.asarray(y, np.float64),
+            _discriminator_numpy(d_weights, x, stats, epsilon), np.asarray(y, np.float64)
         )
         for stats in ("batch", "moving")
     }
@@ -289,7 +215,7 @@ class Lab:
     around (2, -1).
     """
 
-    K: ModuleType
+    kx: ModuleType
     run_eagerly: bool
     G: Any
     D: Any
@@ -298,11 +224,16 @@ class Lab:
     z: np.ndarray
     g_y: np.ndarray
 
+    @property
+    def real(self) -> np.ndarray:
+        """The real rows of the discriminator's batch."""
+        return self.d_x[:BATCH_SIZE]
+
     def compile(self, model: Any, optimizer: Any = None) -> None:
-        """``model.compile`` with SGD, binary cross-entropy on logits and this lab's ``run_eagerly``."""
+        """``model.compile`` with SGD, binary cross-entropy on logits and this lab's run_eagerly."""
         model.compile(
-            optimizer=optimizer if optimizer is not None else self.K.optimizers.SGD(LEARNING_RATE),
-            loss=self.K.losses.BinaryCrossentropy(from_logits=True),
+            optimizer=optimizer if optimizer is not None else self.kx.optimizers.SGD(LEARNING_RATE),
+            loss=self.kx.losses.BinaryCrossentropy(from_logits=True),
             run_eagerly=self.run_eagerly,
         )
 
@@ -310,13 +241,24 @@ class Lab:
         """One ``D.train_on_batch`` on the fixed discriminator batch."""
         return self.D.train_on_batch(self.d_x, self.d_y)
 
+    def fit_d(self) -> float:
+        """One epoch of ``D.fit`` on the same batch, as one batch of 32: returns its loss."""
+        history = self.D.fit(
+            self.d_x, self.d_y, batch_size=len(self.d_x), epochs=1, shuffle=False, verbose=0
+        )
+        return history.history["loss"][0]
 
-def new_lab(version: str, run_eagerly: bool = False, seed: int = 0) -> Lab:
-    """Seed, build a fresh G and D for ``version`` (``"keras3"``/``"keras2"``) and draw the batches."""
-    K = keras_module(version)
-    K.utils.set_random_seed(seed)
+
+def new_lab(version: str, run_eagerly: bool = False, *, seed: int) -> Lab:
+    """Seed, build a fresh G and D for ``version`` (``"keras3"``/``"keras2"``) and draw batches.
+
+    ``seed``: take it from ``gan_helpers.seed(i)``, so that the base-seed knob re-rolls it.
+    """
+    seed = check_int("seed", seed, 0, "Use a seed from gan_helpers.seed(i).")
+    kx = keras_module(version)
+    kx.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
-    G, D = build_generator(K), build_discriminator(K)
+    G, D = build_generator(kx), build_discriminator(kx)
     real = rng.normal([2.0, -1.0], 0.5, size=(BATCH_SIZE, DATA_DIM)).astype("float32")
     # Uniform noise in [0, 1): its mean is not 0, so the batch statistics of D's BatchNormalization
     # inputs differ clearly from the initial moving ones (mean 0, variance 1) and the two reference
@@ -325,51 +267,74 @@ def new_lab(version: str, run_eagerly: bool = False, seed: int = 0) -> Lab:
     fake = np.asarray(G(z, training=False), dtype="float32")
     d_x = np.concatenate([real, fake])
     d_y = np.concatenate([np.ones((BATCH_SIZE, 1)), np.zeros((BATCH_SIZE, 1))]).astype("float32")
-    return Lab(K, run_eagerly, G, D, d_x, d_y, z, np.ones((BATCH_SIZE, 1), "float32"))
+    return Lab(kx, run_eagerly, G, D, d_x, d_y, z, np.ones((BATCH_SIZE, 1), "float32"))
+
+
+Batch = tuple[np.ndarray, np.ndarray]
 
 
 @dataclass(frozen=True)
 class Step:
-    """One kind of training call a recipe repeats: ``kind`` ``"D"``/``"G"`` says which batch it
-    trains on (``"GAN"``: both, in one call), ``call`` is the code shown in the table."""
+    """One kind of training call a recipe repeats.
+
+    ``kind``: ``"D"`` (meant to train D), ``"G"`` (meant to train G and leave D's weights
+    alone) or ``"GAN"`` (one call meant to train both). ``call``: the code shown in the table.
+    ``run``: makes the call and returns its loss as the mean binary cross-entropy of its batch
+    (what Keras reports), or anything for ``"GAN"``. ``batch``: the (x, y) it trains on if not the
+    lab's own, or a function returning it just before the call (for steps that make their fakes
+    with the current G).
+    """
 
     kind: str
     call: str
     run: Callable[[], Any]
-    batch: tuple[np.ndarray, np.ndarray] | None = None  # (x, y) it trains on, if not the lab's own
+    batch: Batch | Callable[[], Batch] | None = None
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A row group of the truth table: a name, the question it answers and its set-up code.
+
+    ``setup(lab)`` prepares the lab (compile, flags, a first call...) and returns the calls one
+    training iteration makes, in order.
+    """
+
+    name: str
+    question: int
+    setup: Callable[[Lab], list[Step]]
 
 
 # --------------------------------------------------------------------------------------------
-# The recipes. Each sets up a lab and returns the calls one training iteration makes, in order.
+# The recipes: Keras API calls only. Each sets up a lab and returns one iteration's calls.
 # --------------------------------------------------------------------------------------------
 
 
 def _stack(lab: Lab) -> Any:
     """``gan = Sequential([G, D])``, compiled: the combined model of the classic recipe."""
-    gan = lab.K.Sequential([lab.G, lab.D], name="gan")
+    gan = lab.kx.Sequential([lab.G, lab.D], name="gan")
     lab.compile(gan)
     return gan
+
+
+def _alternate(lab: Lab, gan: Any) -> list[Step]:
+    """The classic loop's two calls: ``D.train_on_batch``, then ``gan.train_on_batch``."""
+    return [
+        Step("D", "D.train_on_batch", lab.train_d),
+        Step("G", "gan.train_on_batch", lambda: gan.train_on_batch(lab.z, lab.g_y)),
+    ]
 
 
 def recipe_classic(lab: Lab) -> list[Step]:
     """The tutorial recipe: compile D, set ``D.trainable = False``, compile ``gan``, alternate."""
     lab.compile(lab.D)
     lab.D.trainable = False
-    gan = _stack(lab)
-    return [
-        Step("D", "D.train_on_batch", lab.train_d),
-        Step("G", "gan.train_on_batch", lambda: gan.train_on_batch(lab.z, lab.g_y)),
-    ]
+    return _alternate(lab, _stack(lab))
 
 
 def recipe_no_freeze(lab: Lab) -> list[Step]:
-    """The classic recipe WITHOUT ``D.trainable = False``: shows what the flag is there to prevent."""
+    """The classic recipe WITHOUT ``D.trainable = False``: what the flag is there to prevent."""
     lab.compile(lab.D)
-    gan = _stack(lab)
-    return [
-        Step("D", "D.train_on_batch", lab.train_d),
-        Step("G", "gan.train_on_batch", lambda: gan.train_on_batch(lab.z, lab.g_y)),
-    ]
+    return _alternate(lab, _stack(lab))
 
 
 def recipe_toggle(lab: Lab) -> list[Step]:
@@ -401,173 +366,100 @@ def recipe_unfreeze_before_first_call(lab: Lab) -> list[Step]:
     return [Step("D", "D.train_on_batch", lab.train_d)]
 
 
-def recipe_freeze_after_first_call(lab: Lab) -> list[Step]:
-    """Compile D, train it once, THEN set ``D.trainable = False`` and keep training (no recompile)."""
+def _train_once_then_freeze(lab: Lab) -> None:
     lab.compile(lab.D)
     lab.train_d()
     lab.D.trainable = False
+
+
+def recipe_freeze_after_first_call(lab: Lab) -> list[Step]:
+    """Compile D, train it once, THEN set ``D.trainable = False``; keep training (no recompile)."""
+    _train_once_then_freeze(lab)
     return [Step("D", "D.train_on_batch", lab.train_d)]
 
 
 def recipe_freeze_after_first_call_new_batch_size(lab: Lab) -> list[Step]:
     """As ``recipe_freeze_after_first_call``, but the later calls get a batch of another size (16
     rows instead of 32): a new input shape makes ``tf.function`` trace the training step again."""
-    lab.compile(lab.D)
-    lab.train_d()
-    lab.D.trainable = False
+    _train_once_then_freeze(lab)
     x, y = lab.d_x[::2], lab.d_y[::2]
-    return [
-        Step(
-            "D",
-            "D.train_on_batch, batch of 16 (was 32)",
-            lambda: lab.D.train_on_batch(x, y),
-            (x, y),
-        )
-    ]
+    call = "D.train_on_batch, batch of 16 (was 32)"
+    return [Step("D", call, lambda: lab.D.train_on_batch(x, y), (x, y))]
 
 
 def recipe_freeze_and_recompile(lab: Lab) -> list[Step]:
-    """Compile D, train once, set ``D.trainable = False`` and call ``compile`` again (new optimizer)."""
-    lab.compile(lab.D)
-    lab.train_d()
-    lab.D.trainable = False
+    """Compile D, train once, set ``D.trainable = False``, ``compile`` again (new optimizer)."""
+    _train_once_then_freeze(lab)
     lab.compile(lab.D)
     return [Step("D", "D.train_on_batch", lab.train_d)]
 
 
 def recipe_freeze_and_rebuild_train_function(lab: Lab) -> list[Step]:
-    """Compile D, train once, set ``D.trainable = False``, then ``D.make_train_function(force=True)``.
+    """Compile D, train once, set ``D.trainable = False``, ``D.make_train_function(force=True)``.
 
     No ``compile``: only the training function is rebuilt. This separates the two candidate moments
     at which Keras could read the flags: at ``compile`` (then D keeps learning) or when the training
     function is built/traced (then D stops).
     """
-    lab.compile(lab.D)
-    lab.train_d()
-    lab.D.trainable = False
+    _train_once_then_freeze(lab)
     lab.D.make_train_function(force=True)
     return [Step("D", "D.train_on_batch", lab.train_d)]
 
 
-def recipe_custom_steps(lab: Lab) -> list[Step]:
-    """The recommended pattern: one ``GradientTape`` per network, explicit variable lists, no compile.
-
-    Three calls per iteration: the discriminator step, then the generator step twice, once calling
-    ``D(fake, training=True)`` and once ``D(fake, training=False)``, to see what that argument does
-    to D's BatchNormalization. In the graph columns the steps are wrapped in ``tf.function`` (as you
-    would for speed); in the ``run_eagerly`` columns they run as plain Python.
-    """
-    import tensorflow as tf
-
-    K, G, D = lab.K, lab.G, lab.D
-    loss_fn = K.losses.BinaryCrossentropy(from_logits=True)
-    d_optimizer, g_optimizer = K.optimizers.SGD(LEARNING_RATE), K.optimizers.SGD(LEARNING_RATE)
-
-    def d_step(x: Any, y: Any) -> Any:
-        with tf.GradientTape() as tape:
-            loss = loss_fn(y, D(x, training=True))
-        grads = tape.gradient(loss, D.trainable_variables)
-        d_optimizer.apply_gradients(zip(grads, D.trainable_variables))
-        return loss
-
-    def g_step(z: Any, y: Any, d_training: bool) -> Any:
-        with tf.GradientTape() as tape:
-            loss = loss_fn(y, D(G(z, training=True), training=d_training))
-        grads = tape.gradient(loss, G.trainable_variables)
-        g_optimizer.apply_gradients(zip(grads, G.trainable_variables))
-        return loss
-
-    if not lab.run_eagerly:
-        d_step, g_step = tf.function(d_step), tf.function(g_step)
-    return [
-        Step("D", "d_step: tape on D.trainable_variables", lambda: float(d_step(lab.d_x, lab.d_y))),
-        Step(
-            "G",
-            "g_step: tape on G.trainable_variables, D(fake, training=True)",
-            lambda: float(g_step(lab.z, lab.g_y, True)),
-        ),
-        Step(
-            "G",
-            "g_step: tape on G.trainable_variables, D(fake, training=False)",
-            lambda: float(g_step(lab.z, lab.g_y, False)),
-        ),
-    ]
-
-
-def recipe_custom_steps_after_freeze(lab: Lab) -> list[Step]:
-    """The same custom steps, but ``D.trainable = False`` was left set (e.g. by the classic recipe)."""
+def recipe_stack_frozen_then_recompile_d(lab: Lab) -> list[Step]:
+    """A common tutorial ordering: compile D, freeze it, build and compile ``gan``, then set
+    ``D.trainable = True`` and compile D again, then alternate the two calls as usual."""
+    lab.compile(lab.D)
     lab.D.trainable = False
-    return recipe_custom_steps(lab)[:2]
+    gan = _stack(lab)
+    lab.D.trainable = True
+    lab.compile(lab.D)
+    return _alternate(lab, gan)
 
 
-def gan_model_class(K: ModuleType) -> type:
-    """A keras.io-style GAN for package ``K``: one ``Model`` holding G and D, with its own ``train_step``.
-
-    ``compile`` takes one optimizer per network; ``train_step`` makes one discriminator step and one
-    generator step, each with its own ``GradientTape`` and explicit ``trainable_variables``.
-    ``call`` only scores data with D: Keras 3 calls it once, symbolically, to build the model.
-    """
-    import tensorflow as tf
-
-    class GAN(K.Model):
-        def __init__(self, generator: Any, discriminator: Any, **kwargs: Any) -> None:
-            super().__init__(**kwargs)
-            self.generator, self.discriminator = generator, discriminator
-
-        def compile(self, d_optimizer: Any, g_optimizer: Any, **kwargs: Any) -> None:
-            super().compile(**kwargs)
-            self.d_optimizer, self.g_optimizer = d_optimizer, g_optimizer
-            self.loss_fn = K.losses.BinaryCrossentropy(from_logits=True)
-
-        def call(self, x: Any, training: bool = False) -> Any:
-            return self.discriminator(x, training=training)
-
-        def train_step(self, data: Any) -> dict[str, Any]:
-            real = data[0] if isinstance(data, (tuple, list)) else data
-            n = tf.shape(real)[0]
-            fake = self.generator(tf.random.normal((n, NOISE_DIM)), training=True)
-            x = tf.concat([real, fake], axis=0)
-            y = tf.concat([tf.ones((n, 1)), tf.zeros((n, 1))], axis=0)
-            with tf.GradientTape() as tape:
-                d_loss = self.loss_fn(y, self.discriminator(x, training=True))
-            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
-            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
-
-            z = tf.random.normal((n, NOISE_DIM))
-            with tf.GradientTape() as tape:
-                fake = self.generator(z, training=True)
-                g_loss = self.loss_fn(tf.ones((n, 1)), self.discriminator(fake, training=True))
-            grads = tape.gradient(g_loss, self.generator.trainable_variables)
-            self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
-            return {"d_loss": d_loss, "g_loss": g_loss}
-
-    return GAN
-
-
-def recipe_subclassed_model(lab: Lab) -> list[Step]:
-    """The keras.io pattern: ``GAN(G, D)`` compiled with two optimizers; one call trains both."""
-    K = lab.K
-    gan = gan_model_class(K)(lab.G, lab.D)
-    gan.compile(
-        K.optimizers.SGD(LEARNING_RATE),
-        K.optimizers.SGD(LEARNING_RATE),
-        run_eagerly=lab.run_eagerly,
-    )
-    real = lab.d_x[:BATCH_SIZE]
+def recipe_fit_and_train_on_batch(lab: Lab) -> list[Step]:
+    """Compile D, train once with ``train_on_batch``, freeze D (no recompile), then call ``fit``
+    and ``train_on_batch`` in turn on the same batch: does each keep its own traced step?"""
+    _train_once_then_freeze(lab)
     return [
-        Step("GAN", "gan.train_on_batch(real) (D step + G step)", lambda: gan.train_on_batch(real))
+        Step("D", "D.fit (1 batch of 32)", lab.fit_d),
+        Step("D", "D.train_on_batch", lab.train_d),
     ]
 
 
-@dataclass(frozen=True)
-class Recipe:
-    """A row group of the truth table: a name, the question it answers (1-7) and its set-up code."""
+def _layer_frozen_at_first_call(lab: Lab, optimizer: Any = None) -> None:
+    """Freeze D's first Dense layer, compile D, train once, then unfreeze that layer."""
+    lab.D.get_layer("hidden").trainable = False
+    lab.compile(lab.D, optimizer)
+    lab.train_d()
+    lab.D.get_layer("hidden").trainable = True
 
-    name: str
-    question: int
-    setup: Callable[[Lab], list[Step]]
+
+def recipe_unfreeze_layer_rebuild(lab: Lab) -> list[Step]:
+    """A layer of D frozen when D's step is first traced, unfrozen later, then the step rebuilt
+    with ``make_train_function(force=True)`` (no recompile)."""
+    _layer_frozen_at_first_call(lab)
+    lab.D.make_train_function(force=True)
+    return [Step("D", "D.train_on_batch", lab.train_d)]
 
 
+def recipe_unfreeze_layer_recompile_same_optimizer(lab: Lab) -> list[Step]:
+    """As ``recipe_unfreeze_layer_rebuild``, but D is compiled again with the SAME optimizer object
+    (the one that took the first step), as a script that keeps ``opt = SGD(...)`` around would."""
+    optimizer = lab.kx.optimizers.SGD(LEARNING_RATE)
+    _layer_frozen_at_first_call(lab, optimizer)
+    lab.compile(lab.D, optimizer)
+    return [Step("D", "D.train_on_batch", lab.train_d)]
+
+
+def recipe_unfreeze_layer_recompile_new_optimizer(lab: Lab) -> list[Step]:
+    """As ``recipe_unfreeze_layer_rebuild``, but D is compiled again with a NEW optimizer."""
+    _layer_frozen_at_first_call(lab)
+    lab.compile(lab.D)
+    return [Step("D", "D.train_on_batch", lab.train_d)]
+
+
+#: The recipes of questions 1-5 of notebook 02 (Keras API calls; no lesson code needed).
 RECIPES: tuple[Recipe, ...] = (
     Recipe("classic", 1, recipe_classic),
     Recipe("no freeze at all", 1, recipe_no_freeze),
@@ -579,10 +471,96 @@ RECIPES: tuple[Recipe, ...] = (
     Recipe(
         "freeze after 1st call, new batch size", 4, recipe_freeze_after_first_call_new_batch_size
     ),
-    Recipe("custom steps", 7, recipe_custom_steps),
-    Recipe("custom steps after D.trainable=False", 7, recipe_custom_steps_after_freeze),
-    Recipe("subclassed Model.train_step", 7, recipe_subclassed_model),
+    Recipe(
+        "gan compiled with D frozen, then D unfrozen and recompiled",
+        5,
+        recipe_stack_frozen_then_recompile_d,
+    ),
+    Recipe(
+        "1st call, freeze, then fit and train_on_batch in turn", 5, recipe_fit_and_train_on_batch
+    ),
+    Recipe(
+        "layer frozen at 1st call, unfrozen, make_train_function(force=True)",
+        5,
+        recipe_unfreeze_layer_rebuild,
+    ),
+    Recipe(
+        "layer frozen at 1st call, unfrozen, recompile (same optimizer)",
+        5,
+        recipe_unfreeze_layer_recompile_same_optimizer,
+    ),
+    Recipe(
+        "layer frozen at 1st call, unfrozen, recompile (new optimizer)",
+        5,
+        recipe_unfreeze_layer_recompile_new_optimizer,
+    ),
 )
+
+
+def lesson_recipes(
+    make_steps: Callable[..., Any], gan_model_class: Callable[[ModuleType], type], question: int = 8
+) -> tuple[Recipe, ...]:
+    """The recipes that run notebook 02's own lesson code, received from the notebook.
+
+    ``make_steps(G, D, g_opt, d_opt, real, noise, d_training=True) -> (d_step, g_step)``: the custom
+    steps, one ``GradientTape`` per network; ``d_step()`` returns ``{"d_loss", "d_real", "d_fake"}``
+    with ``d_loss`` as notebook 01's ``discriminator_loss`` (the sum of the real and the fake half's
+    mean cross-entropy: twice the mean over the 32 rows), ``g_step()`` returns ``{"g_loss"}``.
+    ``gan_model_class(kx)``: a ``kx.Model`` subclass ``GAN(G, D)`` whose ``compile`` takes
+    ``(d_optimizer, g_optimizer, run_eagerly=...)`` and whose ``train_step`` makes both steps.
+    In the graph columns the custom steps are wrapped in ``tf.function``; eagerly, plain Python.
+    """
+    import tensorflow as tf
+
+    def steps(lab: Lab) -> list[Step]:
+        sgd = lab.kx.optimizers.SGD
+        g_opt, d_opt = sgd(LEARNING_RATE), sgd(LEARNING_RATE)
+        real, z = lab.real, lab.z
+        d_step, g_step = make_steps(lab.G, lab.D, g_opt, d_opt, real, z)
+        g_step_inference = make_steps(lab.G, lab.D, g_opt, d_opt, real, z, d_training=False)[1]
+        calls = [d_step, g_step, g_step_inference]
+        if not lab.run_eagerly:
+            calls = [tf.function(call) for call in calls]
+
+        def d_batch() -> Batch:
+            fake = np.asarray(lab.G(z, training=False), "float32")
+            return np.concatenate([real, fake]), lab.d_y
+
+        return [
+            Step(
+                "D",
+                "d_step: tape on D.trainable_variables",
+                lambda: float(calls[0]()["d_loss"]) / 2,
+                d_batch,
+            ),
+            Step(
+                "G",
+                "g_step: tape on G.trainable_variables, D(fake, training=True)",
+                lambda: float(calls[1]()["g_loss"]),
+            ),
+            Step(
+                "G",
+                "g_step: tape on G.trainable_variables, D(fake, training=False)",
+                lambda: float(calls[2]()["g_loss"]),
+            ),
+        ]
+
+    def steps_after_freeze(lab: Lab) -> list[Step]:
+        lab.D.trainable = False
+        return steps(lab)[:2]
+
+    def subclassed(lab: Lab) -> list[Step]:
+        sgd = lab.kx.optimizers.SGD
+        gan = gan_model_class(lab.kx)(lab.G, lab.D)
+        gan.compile(sgd(LEARNING_RATE), sgd(LEARNING_RATE), run_eagerly=lab.run_eagerly)
+        call = "gan.train_on_batch(real) (D step + G step)"
+        return [Step("GAN", call, lambda: gan.train_on_batch(lab.real))]
+
+    return (
+        Recipe("custom steps", question, steps),
+        Recipe("custom steps after D.trainable=False", question, steps_after_freeze),
+        Recipe("subclassed Model.train_step", question, subclassed),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -596,8 +574,9 @@ class CallEffect:
 
     ``changed``: groups of variables that changed (``describe_changes``); ``bn``: the statistics D's
     BatchNormalization normalised with (``"batch"``, ``"moving"``, ``"-"`` when not measured);
-    ``warnings``: Python warnings and log warnings emitted during the call; ``error``: the exception,
-    if the call raised one (``"ValueError: Unknown variable..."``), else ``""``.
+    ``warnings``: Python warnings and log warnings emitted during the call; ``error``: the
+    exception, if the call raised one (``"ValueError: Unknown variable: D/hidden/kernel."``), else
+    ``""``.
     """
 
     changed: str
@@ -626,23 +605,46 @@ def _is_harness_noise(message: str) -> bool:
     return "triggered tf.function retracing" in message
 
 
-def _last_line(exc: BaseException) -> str:
-    """``"ValueError: <message>"``; errors raised inside ``tf.function`` put the real message last."""
-    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+_VARIABLE_REPR = re.compile(r"<(?:tf\.)?Variable (?:path|name)=['\"]?([^,'\">]+)[^>]*>", re.DOTALL)
+
+
+def error_text(exc: BaseException) -> str:
+    """``"ValueError: <first sentence>"``, the same in graph and eager mode and in every session.
+
+    Errors raised inside ``tf.function`` (Keras 2) wrap the real message in a traceback: its last
+    ``Name: ...`` line is kept. A variable's repr (which eagerly includes its values) is replaced by
+    its path, and only the first sentence is kept, so that a table cell stays short.
+    """
     name = type(exc).__name__
-    if not lines:
-        return name
-    return lines[-1] if lines[-1].startswith(name + ":") else f"{name}: {lines[-1]}"
+    text = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
+    text = _VARIABLE_REPR.sub(r"\1", str(text))
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    own = [i for i, line in enumerate(lines) if line.startswith(name + ":")]
+    if own:
+        lines = lines[own[-1] :]
+        lines[0] = lines[0][len(name) + 1 :]
+    text = " ".join(" ".join(lines).split()).strip("'\" ")
+    text = re.split(r"(?<=\.)\s", text, maxsplit=1)[0]
+    return f"{name}: {text}" if text else name
+
+
+def _batch_of(lab: Lab, step: Step) -> Batch:
+    if step.batch is None:
+        return (lab.d_x, lab.d_y) if step.kind == "D" else (lab.z, lab.g_y)
+    return step.batch() if callable(step.batch) else step.batch
 
 
 def measure_call(lab: Lab, step: Step) -> CallEffect:
-    """Run one training call and report what changed, which BN statistics it used and what it warned."""
+    """Run one training call; report what changed, which BN statistics it used, what it warned.
+
+    Python warnings are recorded as a user sees them, except ``DeprecationWarning`` (hidden by
+    default; NumPy raises one while Keras formats an error message, which is not the recipe's).
+    """
     models = {"G": lab.G, "D": lab.D}
     before = snapshot(models)
     references = None
     if step.kind in ("D", "G"):
-        x, y = step.batch or ((lab.d_x, lab.d_y) if step.kind == "D" else (lab.z, lab.g_y))
-        references = reference_losses(lab.G, lab.D, step.kind, x, y)
+        references = reference_losses(lab.G, lab.D, step.kind, *_batch_of(lab, step))
     handler, loggers = _LogCapture(), [logging.getLogger(), logging.getLogger("tensorflow")]
     noise_filter = _DropHarnessNoise()
     loggers[1].addFilter(noise_filter)
@@ -652,28 +654,21 @@ def measure_call(lab: Lab, step: Step) -> CallEffect:
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            warnings.simplefilter("ignore", DeprecationWarning)
             loss = step.run()
-    except (
-        Exception
-    ) as exc:  # the error IS the measurement (Keras 3's apply_gradients on no variables)
-        error = _last_line(exc)
+    # The error IS the measurement (e.g. an optimizer meeting a variable it was not built on).
+    except Exception as exc:
+        error = error_text(exc)
     finally:
         for logger in loggers:
             logger.removeHandler(handler)
         loggers[1].removeFilter(noise_filter)
     after = snapshot(models)
-    messages = tuple(
-        dict.fromkeys(
-            m
-            for m in [str(w.message).splitlines()[0] for w in caught] + handler.messages
-            if not _is_harness_noise(m)
-        )
-    )
-    bn = (
-        "-"
-        if references is None or loss is None
-        else bn_mode(float(np.asarray(loss).ravel()[0]), references)
-    )
+    found = [str(w.message).splitlines()[0] for w in caught] + handler.messages
+    messages = tuple(dict.fromkeys(m for m in found if not _is_harness_noise(m)))
+    bn = "-"
+    if references is not None and loss is not None:
+        bn = bn_mode(float(np.asarray(loss).ravel()[0]), references)
     return CallEffect(
         describe_changes(changed_variables(before, after), before), bn, messages, error
     )
@@ -683,8 +678,8 @@ def summarise_calls(effects: list[CallEffect]) -> str:
     """One table cell from the effects of the same call in successive iterations.
 
     ``"D, D-BN-stats | BN batch"`` when every iteration did the same (the ``| BN`` part is left out
-    when it was not measured); warnings are added with
-    ``(1st call only)`` or ``(every call)``; if iterations differ, each is listed.
+    when it was not measured); warnings are added with ``(1st call only)``, ``(every call)`` or the
+    calls they came at; if iterations differ, each is listed.
     """
     if not effects:
         raise ValueError("summarise_calls needs at least one CallEffect")
@@ -695,36 +690,32 @@ def summarise_calls(effects: list[CallEffect]) -> str:
         return e.changed if e.bn == "-" else f"{e.changed} | BN {e.bn}"
 
     cores = [core(e) for e in effects]
-    text = (
-        cores[0]
-        if len(set(cores)) == 1
-        else "; ".join(f"call {i + 1}: {c}" for i, c in enumerate(cores))
-    )
+    text = cores[0]
+    if len(set(cores)) > 1:
+        text = "; ".join(f"call {i + 1}: {c}" for i, c in enumerate(cores))
     for message in dict.fromkeys(m for e in effects for m in e.warnings):
         where = [message in e.warnings for e in effects]
-        when = (
-            "every call"
-            if all(where)
-            else (
-                "1st call only"
-                if where[0] and not any(where[1:])
-                else "calls " + ",".join(str(i + 1) for i, w in enumerate(where) if w)
-            )
-        )
+        if all(where):
+            when = "every call"
+        elif where[0] and not any(where[1:]):
+            when = "1st call only"
+        else:
+            when = "calls " + ",".join(str(i + 1) for i, w in enumerate(where) if w)
         text += f" | warns '{message}' ({when})"
     return text
 
 
 def measure_recipe(
-    recipe: Recipe, version: str, run_eagerly: bool, iterations: int = 2, seed: int = 0
-) -> dict[str, str]:
-    """Run ``recipe`` for ``iterations`` training iterations; return ``{call: cell text}``."""
-    if iterations < 1:
-        raise ValueError(f"iterations must be >= 1, got {iterations}")
+    recipe: Recipe, version: str, run_eagerly: bool, iterations: int = 2, *, seed: int
+) -> list[tuple[str, str, str]]:
+    """Run ``recipe`` for ``iterations`` training iterations; one ``(kind, call, cell text)`` per
+    call of an iteration."""
+    iterations = check_int("iterations", iterations, 1, "Measure at least one iteration.")
     tf_logger, noise_filter = logging.getLogger("tensorflow"), _DropHarnessNoise()
-    tf_logger.addFilter(noise_filter)  # the set-up calls trace too
+    # The set-up calls trace too.
+    tf_logger.addFilter(noise_filter)
     try:
-        lab = new_lab(version, run_eagerly, seed)
+        lab = new_lab(version, run_eagerly, seed=seed)
         steps = recipe.setup(lab)
         effects: dict[str, list[CallEffect]] = {step.call: [] for step in steps}
         for _ in range(iterations):
@@ -732,17 +723,19 @@ def measure_recipe(
                 effects[step.call].append(measure_call(lab, step))
     finally:
         tf_logger.removeFilter(noise_filter)
-    return {call: summarise_calls(found) for call, found in effects.items()}
+    return [(step.kind, step.call, summarise_calls(effects[step.call])) for step in steps]
 
 
 @dataclass(frozen=True)
 class Row:
-    """One row of the truth table: a recipe, one of its calls, and one cell per column title."""
+    """One row of the truth table: a recipe, one of its calls (and its kind, see ``Step``), and
+    one cell per column title."""
 
     recipe: str
     question: int
     call: str
     cells: dict[str, str]
+    kind: str = "D"
 
     @property
     def key(self) -> str:
@@ -754,49 +747,126 @@ def truth_table(
     iterations: int = 2,
     recipes: Iterable[Recipe] = RECIPES,
     columns: Iterable[tuple[str, str, bool]] = COLUMNS,
-    seed: int = 0,
+    *,
+    seed: int,
 ) -> list[Row]:
-    """Measure every recipe in every column; one ``Row`` per (recipe, call)."""
+    """Measure every recipe in every column; one ``Row`` per (recipe, call).
+
+    ``seed``: from ``gan_helpers.seed(i)``; every recipe starts from models built with it.
+    """
     recipes, columns = list(recipes), list(columns)
     results = {
-        title: [measure_recipe(r, version, eager, iterations, seed) for r in recipes]
+        title: [measure_recipe(r, version, eager, iterations, seed=seed) for r in recipes]
         for title, version, eager in columns
     }
     rows = []
     for i, recipe in enumerate(recipes):
-        for call in results[columns[0][0]][i]:
-            rows.append(
-                Row(
-                    recipe.name,
-                    recipe.question,
-                    call,
-                    {title: results[title][i][call] for title, _, _ in columns},
-                )
-            )
+        for j, (kind, call, _) in enumerate(results[columns[0][0]][i]):
+            cells = {title: results[title][i][j][2] for title, _, _ in columns}
+            rows.append(Row(recipe.name, recipe.question, call, cells, kind))
     return rows
 
 
+# --------------------------------------------------------------------------------------------
+# Reading the table: verdicts, HTML, one cell, comparison with expected values
+# --------------------------------------------------------------------------------------------
+
+
+def _call_verdict(kind: str, text: str) -> str:
+    if text.startswith("error"):
+        return "error"
+    groups = text.split(" | ")[0].split(", ")
+    d_learns = "D" in groups
+    d_touched = any(g == "D" or g.startswith("D (") for g in groups)
+    g_learns = "G" in groups
+    g_touched = any(g == "G" or g.startswith("G (") for g in groups)
+    meant = {
+        "D": d_learns and not g_touched,
+        "G": g_learns and not d_touched,
+        "GAN": d_learns and g_learns,
+    }
+    if kind not in meant:
+        raise ValueError(f"kind must be one of {list(meant)}, got {kind!r}")
+    return "as meant" if meant[kind] else "not as meant"
+
+
+def verdict(kind: str, text: str) -> str:
+    """Did the call do what it is for? ``"as meant"``, ``"not as meant"`` or ``"error"``.
+
+    A ``"D"`` call is meant to train all of D (``D learns``) and not G; a ``"G"`` call to train all
+    of G and leave D's weights alone (``D does not learn``; its BN statistics may move); a ``"GAN"``
+    call to train both. A cell whose iterations differ is as meant only if every call was.
+    """
+    parts = [p.split(": ", 1)[1] for p in text.split("; call ")] if "; call " in text else [text]
+    found = [_call_verdict(kind, part) for part in parts]
+    for answer in ("error", "not as meant"):
+        if answer in found:
+            return answer
+    return "as meant"
+
+
+#: Background colours of ``table_html`` (dark text on light backgrounds, in any Jupyter theme).
+COLOURS = {"as meant": "#d4edda", "not as meant": "#f8d7da", "error": "#ffe8a1"}
+_NOTE = re.compile(r"(warns '(?P<warning>[^']*)'|error: (?P<error>.+?)(?= \| |; call |$))")
+
+
+def _abbreviate(text: str, notes: dict[str, str]) -> str:
+    """Replace each warning and error message by a numbered note ``[1]`` (the list goes below)."""
+
+    def note(match: re.Match) -> str:
+        message = match.group("warning") or match.group("error")
+        label = notes.setdefault(message, f"[{len(notes) + 1}]")
+        return f"warns {label}" if match.group("warning") is not None else f"error {label}"
+
+    return _NOTE.sub(note, text)
+
+
 def table_html(rows: Iterable[Row]) -> str:
-    """The truth table as an HTML table (give it to ``IPython.display.HTML``); no pandas needed."""
+    """The truth table as HTML (give it to ``IPython.display.HTML``); no pandas needed.
+
+    Each measured cell is coloured by ``verdict``: green when the call did what it is for (a D
+    step: D learns; a G step: G learns and D does not), red when it did not, amber on an error.
+    Warning and error messages become numbered notes below the table, so columns stay readable.
+    """
     rows = list(rows)
     if not rows:
         return "<p>(no rows)</p>"
     titles = list(rows[0].cells)
-    head = "".join(f"<th>{html.escape(t)}</th>" for t in ["Q", "recipe", "call"] + titles)
-    body = "".join(
-        "<tr>"
-        + "".join(
-            f'<td style="text-align:left">{html.escape(str(v))}</td>'
-            for v in [r.question, r.recipe, r.call] + [r.cells[t] for t in titles]
-        )
-        + "</tr>"
-        for r in rows
+    cell_style = "text-align:left;vertical-align:top;padding:2px 6px"
+    head = "".join(
+        f'<th style="text-align:left;min-width:{w}">{html.escape(t)}</th>'
+        for t, w in [("Q", "1em"), ("recipe", "11em"), ("call", "11em")]
+        + [(t, "10em") for t in titles]
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    notes: dict[str, str] = {}
+    body = []
+    for r in rows:
+        tds = [
+            f'<td style="{cell_style}">{html.escape(str(v))}</td>'
+            for v in (r.question, r.recipe, r.call)
+        ]
+        for t in titles:
+            colour = COLOURS[verdict(r.kind, r.cells[t])]
+            text = html.escape(_abbreviate(r.cells[t], notes))
+            style = f"{cell_style};background:{colour};color:#000"
+            tds.append(f'<td style="{style}">{text}</td>')
+        body.append("<tr>" + "".join(tds) + "</tr>")
+    legend = " ".join(
+        f'<span style="background:{c};color:#000;padding:0 6px">{html.escape(v)}</span>'
+        for v, c in COLOURS.items()
+    )
+    listed = "".join(f"<li>{label} {html.escape(m)}</li>" for m, label in notes.items())
+    return (
+        f'<table style="font-size:85%"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
+        f'<p style="font-size:85%">{legend}: a D step is meant to train D (D learns); a G step to '
+        "train G and leave D's weights alone (D does not learn).</p>"
+        + (f'<ul style="font-size:85%;list-style:none">{listed}</ul>' if listed else "")
+    )
 
 
 def cell(rows: Iterable[Row], key: str, column: str) -> str:
-    """The text of one cell, found by row key (``"classic / D.train_on_batch"``) and column title."""
+    """The text of one cell, by row key (``"classic / D.train_on_batch"``) and column title."""
     for row in rows:
         if row.key == key:
             if column not in row.cells:
