@@ -70,7 +70,7 @@ LAB_SETTINGS = {  # written into the private settings folder
 }
 
 
-# --- the browser ---------------------------------------------------------------------------------
+# --- the browser ----------------------------------------------------------------------------------
 def _playwright_chromium() -> str | None:
     """The Chromium that ``python -m playwright install chromium`` downloads, if it is there."""
     try:
@@ -100,8 +100,9 @@ def find_chromium() -> tuple[str | None, str]:
     if path:
         return path, ""
     return None, (
-        "no Chromium or Chrome found (looked on PATH for chromium, chromium-browser, google-chrome, and "
-        "for Playwright's own browser): on Debian/Ubuntu run scripts/ensure_browser.sh as root, elsewhere "
+        "no Chromium or Chrome found (looked on PATH for chromium, chromium-browser, "
+        "google-chrome, and for Playwright's own browser): on Debian/Ubuntu run "
+        "scripts/ensure_browser.sh as root, elsewhere "
         f".venv/bin/python -m playwright install chromium, or set {CHROMIUM_ENV}=/path/to/chrome"
     )
 
@@ -137,7 +138,7 @@ def browser(chromium):
         browser.close()
 
 
-# --- the server ----------------------------------------------------------------------------------
+# --- the server -----------------------------------------------------------------------------------
 @dataclass
 class Lab:
     """A running JupyterLab: its address, token, the folder it serves and its log."""
@@ -157,8 +158,9 @@ class Lab:
         return json.loads(body) if body else None
 
     def run_in_kernel(self, code: str, timeout: float = 30.0) -> str:
-        """Run ``code`` in the (only) kernel from a second client and return what it printed: used to
-        look inside the kernel when a test fails. Times out if the kernel's main thread is stuck."""
+        """Run ``code`` in the (only) kernel from a second client and return what it printed: used
+        to look inside the kernel when a test fails. Times out if the kernel's main thread is
+        stuck."""
         from jupyter_client import BlockingKernelClient
 
         files = sorted((self.root.parent / "runtime").glob("kernel-*.json"))
@@ -284,7 +286,8 @@ def _start_lab_once(tmp: Path, fresh: bool = False) -> Lab:
     while True:
         if process.poll() is not None:
             raise RuntimeError(
-                f"JupyterLab exited with code {process.returncode} while starting:\n{lab.log_tail()}"
+                f"JupyterLab exited with code {process.returncode} while starting:\n"
+                f"{lab.log_tail()}"
             )
         try:
             lab.api("GET", "api/status", timeout=5)
@@ -349,7 +352,7 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-# --- one tab per test, with a screenshot when it fails -----------------------------------------------
+# --- one tab per test, with a screenshot when it fails --------------------------------------------
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield

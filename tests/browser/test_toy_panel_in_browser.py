@@ -28,7 +28,7 @@ PANEL_MARKER = "ToyPanel("  # the code cell that builds and shows the panel
 KERNEL_START_S = 120  # opening the notebook and starting its kernel, on a busy 2-core machine
 CELLS_S = 240  # the setup cells + panel cell (imports TensorFlow, one 300-step run, XLA compiles)
 RUN_S = 120  # one training run from a button press (about a second when nothing has to compile)
-STOP_WITHIN_S = 5.0  # Stop ends a run after its current chunk of 20 generator steps
+STOP_WITHIN_S = 5.0  # Stop ends a run after its current chunk of 20 generator steps (~0.1 s)
 STATUS = re.compile(
     r"^(?P<state>done|stopped): k=(?P<k>\d+) noise_dim=(?P<noise_dim>\d+) steps=(?P<steps>\d+) "
     r".*: (?P<done>\d+) G steps in .* W1=(?P<w1>[0-9.]+)$"
@@ -78,9 +78,9 @@ print(f"panel settings: {panel.config().label()}")
 """
 
 
-# --- which cells the panel needs -------------------------------------------------------------------
+# --- which cells the panel needs ------------------------------------------------------------------
 def _names(source: str) -> tuple[set[str], set[str]]:
-    """(names a cell binds, names it reads but does not bind itself). IPython magics are translated."""
+    """(names a cell binds, names it reads but does not bind). IPython magics are translated."""
     from IPython.core.inputtransformer2 import TransformerManager
 
     tree = ast.parse(TransformerManager().transform_cell(source))
@@ -101,7 +101,7 @@ def cells_for_panel(cells: list[dict]) -> list[int]:
     """Indices of the code cells to run for the panel: the first code cell (imports, profile, seed),
     the panel cell, and, walking back from it, every cell that binds a name a chosen cell reads.
 
-    So the test runs exactly the notebook's own code the panel depends on (its ``train_step``, its
+    So the test runs exactly the notebook's own code the panel depends on (its lesson cells, its
     settings), and skips the long measurement cells (sweeps) that the panel does not need.
     """
     code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
@@ -124,19 +124,22 @@ def test_cells_for_panel_runs_what_the_panel_needs_and_skips_the_rest():
 
     cells = [
         {"cell_type": "markdown", "source": "# title"},
-        code("import numpy as np\nfrom gan_helpers import toy\nSTEPS = 300"),  # 1: setup, always
-        code("def loss(p):\n    return np.log(p)"),  # 2: read by 4 through train_step
-        code("sweep = [toy.train_toy_gan() for _ in range(99)]"),  # 3: slow and not needed
-        code("def train_step(gan):\n    x = gan.sample()\n    return loss(x)"),  # 4
-        code("%matplotlib inline\npost = toy.ToyConfig(steps=STEPS)"),  # 5: a magic is fine
-        code("x = 1"),  # 6: binds x, but train_step's x is its own
-        code("panel = toy.ToyPanel(post, step_fn=train_step)\npanel"),  # 7
-        code("panel.k.value = 10"),
-    ]  # 8: after the panel
-    assert cells_for_panel(cells) == [1, 2, 4, 5, 7]
+        code("import numpy as np\nNOISE_DIM = 4"),  # 1: the first code cell, always
+        code("from gan_helpers import toy, toy_panel\nSTEPS = 300"),  # 2
+        code("def loss(p):\n    return np.log(p)"),  # 3: read by 5 through make_steps
+        code("sweep = [toy.train_toy_gan() for _ in range(99)]"),  # 4: slow and not needed
+        code("def make_steps(G):\n    x = G.sample()\n    return loss(x)"),  # 5
+        code(
+            "%matplotlib inline\nlesson = toy.Lesson(make_steps)\npost = toy.ToyConfig(steps=STEPS)"
+        ),
+        code("x = 1"),  # 7: binds x, but make_steps's x is its own
+        code("panel = toy_panel.ToyPanel(lesson, post)\npanel"),  # 8
+        code("panel.k.value = 10"),  # 9: after the panel
+    ]
+    assert cells_for_panel(cells) == [1, 2, 3, 5, 6, 8]  # 6: a magic is fine
 
 
-# --- small browser helpers ---------------------------------------------------------------------------
+# --- small browser helpers ------------------------------------------------------------------------
 def _slider(panel, label: str):
     return panel.locator(".widget-slider").filter(
         has=panel.page.locator("label.widget-label", has_text=re.compile(rf"^{re.escape(label)}$"))
@@ -194,7 +197,7 @@ def _fail_on_traceback(page, where: str) -> None:
         pytest.fail(f"a cell failed while {where}:\n{errors.first.inner_text()[-3000:]}")
 
 
-# --- the test ---------------------------------------------------------------------------------------
+# --- the test -------------------------------------------------------------------------------------
 def _open_and_run_cells(page, lab, cells: list[dict], to_run: list[int]) -> tuple:
     """Open the notebook, run ``to_run`` one by one (select the cell, press the toolbar's Run) and
     return (the panel's locator, how many Run clicks had to be repeated)."""
@@ -289,11 +292,13 @@ def test_toy_panel_in_browser(page, lab, artifacts):
     )
     timings["total"] = time.monotonic() - started
     summary = (
-        f"cells run: {to_run} ({retried} Run clicks repeated); Stop ended the run in {stop_s:.2f} s; "
+        f"cells run: {to_run} ({retried} Run clicks repeated); "
+        f"Stop ended the run in {stop_s:.2f} s; "
         "seconds: "
         + ", ".join(f"{name} {s:.1f}" for name, s in timings.items())
-        + f"; figure updates {rec['figures']}, animation frames {rec['frames']} ({rec['loading']} while "
-        f"a new figure was still loading), figure height constant at {rec['min']:.0f} px"
+        + f"; figure updates {rec['figures']}, animation frames {rec['frames']} "
+        f"({rec['loading']} while a new figure was still loading), "
+        f"figure height constant at {rec['min']:.0f} px"
     )
     (artifacts / "toy_panel_timings.txt").write_text(summary + "\n")
     print(summary)
@@ -346,8 +351,8 @@ def _work_the_panel(page, panel, artifacts, lap) -> float:
     long_run = f"k={k} noise_dim={noise_dim} steps={steps} "
     t_long = _click(page, train)
     page.wait_for_function(
-        "([t0, run]) => window.__panel.status.some(([t, s]) => t >= t0 && s.startsWith('training: ' + run)"
-        " && / \\d+\\/\\d+ G steps/.test(s))",
+        "([t0, run]) => window.__panel.status.some(([t, s]) => t >= t0 && "
+        "s.startsWith('training: ' + run) && / \\d+\\/\\d+ G steps/.test(s))",
         arg=[t_long, long_run],
         timeout=RUN_S * 1000,
         polling=100,
@@ -380,12 +385,12 @@ def _work_the_panel(page, panel, artifacts, lap) -> float:
         ), "a frame taken during training was blank or resized"
     lap("stop it")
 
-    _press(panel, "G steps", "Home")  # 10 generator steps
+    _press(panel, "G steps", "Home")  # 20 generator steps: one chunk
     _press(panel, "k", "Home")  # k = 1
     k, steps = _readout(panel, "k"), _readout(panel, "G steps")
     short = f"k={k} noise_dim={noise_dim} steps={steps} "
     t_short = _click(page, train)
     _wait_run(page, t_short, short, f"done: {short}", RUN_S)
-    assert int(_parse(_status(panel))["done"]) == steps == 10
+    assert int(_parse(_status(panel))["done"]) == steps == 20
     lap("short run")
     return stop_s
