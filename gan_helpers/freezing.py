@@ -832,11 +832,13 @@ def table_html(rows: Iterable[Row]) -> str:
     if not rows:
         return "<p>(no rows)</p>"
     titles = list(rows[0].cells)
-    cell_style = "text-align:left;vertical-align:top;padding:2px 6px"
+    # Narrow columns whose long names may break anywhere: the whole table stays about 700 px wide,
+    # so it fits a 1280 px screen with JupyterLab's file browser open (measured in Chromium).
+    cell_style = "text-align:left;vertical-align:top;padding:2px 6px;overflow-wrap:anywhere"
     head = "".join(
-        f'<th style="text-align:left;min-width:{w}">{html.escape(t)}</th>'
-        for t, w in [("Q", "1em"), ("recipe", "11em"), ("call", "11em")]
-        + [(t, "10em") for t in titles]
+        f'<th style="text-align:left;width:{w};min-width:{w}">{html.escape(t)}</th>'
+        for t, w in [("Q", "1em"), ("recipe", "10em"), ("call", "9em")]
+        + [(t, "9em") for t in titles]
     )
     notes: dict[str, str] = {}
     body = []
