@@ -1,13 +1,18 @@
-"""Tests for gan_helpers.wgan (losses, weight clipping, gradient penalty) and the DCGAN builders."""
+"""Tests of notebook 05's lesson code (losses, clipping, gradient penalty, training steps).
+
+The code under test is the notebook's own, loaded from its cells tagged ``lesson`` with
+``gan_helpers.lessons.load("05_wgan")``; its networks are notebook 04's, loaded the same way.
+"""
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-import gan_helpers  # noqa: F401  (sets the TensorFlow log level before TensorFlow is imported)
-from gan_helpers import wgan
-from gan_helpers.models import dcgan_discriminator, dcgan_generator
+from gan_helpers import lessons, weights
+
+wgan = lessons.load("05_wgan")
+dcgan = lessons.load("04_dcgan_mnist")
 
 
 def linear_critic(w: np.ndarray, bias: float = 0.3) -> keras.Sequential:
@@ -37,6 +42,20 @@ def test_keras_style_loss_with_minus_one_for_real_is_the_critic_loss():
     )
     assert float(wgan.wasserstein_estimate(real, fake)) == pytest.approx(2.0 - (-0.75))
     assert float(wgan.generator_loss(fake)) == pytest.approx(0.75)
+    # the tutorial's generator loss, label -1 on generated images, is the same number
+    g_keras_style = wgan.wasserstein_loss(-tf.ones_like(fake), fake)
+    assert float(g_keras_style) == float(wgan.generator_loss(fake))
+
+
+def test_critic_metrics_of_known_scores():
+    real, fake = tf.constant([[2.0], [-1.0]]), tf.constant([[0.7], [-0.5]])
+    m = {k: float(v) for k, v in wgan.critic_metrics(real, fake).items()}
+    assert m["w_estimate"] == pytest.approx(0.5 - 0.1)
+    assert m["f_real"] == pytest.approx(0.5) and m["f_fake"] == pytest.approx(0.1)
+    # Keras' binary accuracy with labels -1/+1: only the generated image scored above 0.5 counts
+    assert m["keras_accuracy"] == pytest.approx(1 / 4)
+    # real above 0: 1 of 2; generated below 0: 1 of 2
+    assert m["accuracy_at_0"] == pytest.approx(0.5)
 
 
 # --- gradient penalty -----------------------------------------------------------------------------
@@ -52,7 +71,8 @@ def test_penalty_of_a_linear_critic_is_lambda_times_norm_minus_one_squared(norm)
 
 
 def test_penalty_weight_scales_linearly():
-    critic = linear_critic(np.full(16, 0.5))  # |w| = 2
+    # |w| = 2
+    critic = linear_critic(np.full(16, 0.5))
     p1 = wgan.gradient_penalty(critic, images(8, 1), images(8, 2), weight=1.0)
     p10 = wgan.gradient_penalty(critic, images(8, 1), images(8, 2), weight=10.0)
     assert float(p1) == pytest.approx(1.0, rel=1e-4) and float(p10) == pytest.approx(10.0, rel=1e-4)
@@ -65,9 +85,11 @@ def _penalty_grads(critic, eps):
 
 
 def test_penalty_gradient_is_finite_when_the_input_gradient_is_exactly_zero():
-    critic = linear_critic(np.zeros(16))  # a constant critic: grad_x f = 0 exactly
+    # a constant critic: grad_x f = 0 exactly
+    critic = linear_critic(np.zeros(16))
     penalty, grads = _penalty_grads(critic, eps=1e-12)
-    assert float(penalty) == pytest.approx(10.0, rel=1e-4)  # 10 * (0 - 1)^2
+    # 10 * (0 - 1)^2
+    assert float(penalty) == pytest.approx(10.0, rel=1e-4)
     assert all(np.all(np.isfinite(g.numpy())) for g in grads if g is not None)
     # the bug this guards against: a plain norm, sqrt(sum g^2), has gradient g/|g| = 0/0 there
     _, naive = _penalty_grads(critic, eps=0.0)
@@ -75,8 +97,8 @@ def test_penalty_gradient_is_finite_when_the_input_gradient_is_exactly_zero():
 
 
 def test_penalty_draws_alpha_uniformly_on_the_segment():
-    # f(x) = |x|^2 / 2 has grad_x f = x. With real = r (norm 2) and fake = 0, x_hat = alpha * r, so the
-    # penalty is 10 * E[(2 alpha - 1)^2]: 10/3 for alpha ~ U(0, 1), but 50 for alpha ~ N(0, 1).
+    # f(x) = |x|^2 / 2 has grad_x f = x. With real = r (norm 2) and fake = 0, x_hat = alpha r, so
+    # the penalty is 10 * E[(2 alpha - 1)^2]: 10/3 for alpha ~ U(0, 1), but 50 for alpha ~ N(0, 1).
     critic = keras.Sequential(
         [
             keras.Input((4, 4, 1)),
@@ -85,7 +107,8 @@ def test_penalty_draws_alpha_uniformly_on_the_segment():
             ),
         ]
     )
-    real = tf.fill([20_000, 4, 4, 1], 0.5)  # each image has norm sqrt(16 * 0.25) = 2
+    # each image has norm sqrt(16 * 0.25) = 2
+    real = tf.fill([20_000, 4, 4, 1], 0.5)
     penalty = wgan.gradient_penalty(
         critic, real, tf.zeros_like(real), rng=tf.random.Generator.from_seed(0)
     )
@@ -99,7 +122,8 @@ def test_interpolation_weights_are_uniform_per_sample():
     assert a.min() >= 0.0 and a.max() <= 1.0
     assert a.mean() == pytest.approx(0.5, abs=0.01) and a.var() == pytest.approx(1 / 12, abs=0.003)
     counts, _ = np.histogram(a, bins=10, range=(0, 1))
-    assert counts.min() > 0.9 * len(a) / 10  # flat, not bell-shaped
+    # flat, not bell-shaped
+    assert counts.min() > 0.9 * len(a) / 10
     assert wgan.interpolation_weights(3, ndim=2).shape == (3, 1)
 
 
@@ -109,11 +133,19 @@ def test_penalty_rejects_mismatched_batches():
         wgan.gradient_penalty(critic, images(8, 1), images(4, 2))
 
 
+def test_input_gradient_norms_of_a_linear_critic():
+    # |w| = 1
+    w = np.full(16, 0.25)
+    norms = wgan.input_gradient_norms(linear_critic(w), images(5, 3)).numpy()
+    np.testing.assert_allclose(norms, 1.0, rtol=1e-5)
+
+
 # --- weight clipping ------------------------------------------------------------------------------
 def test_after_a_clipped_critic_step_every_weight_is_within_c():
     keras.utils.set_random_seed(0)
-    critic = dcgan_discriminator(filters=4, batchnorm=True)
-    opt = keras.optimizers.RMSprop(0.1)  # a huge step, so that the update leaves [-c, c]
+    critic = dcgan.make_discriminator(batchnorm=True, name="critic")
+    # a huge step, so that the update leaves [-c, c]
+    opt = keras.optimizers.RMSprop(0.1)
     real = tf.random.uniform([8, 28, 28, 1], -1, 1)
     fake = tf.random.uniform([8, 28, 28, 1], -1, 1)
     moving_before = [v.numpy().copy() for v in critic.non_trainable_variables]
@@ -128,10 +160,10 @@ def test_after_a_clipped_critic_step_every_weight_is_within_c():
     for v in critic.trainable_variables:
         assert float(tf.reduce_max(tf.abs(v))) <= c, v.path
     gamma = [v for v in critic.trainable_variables if "gamma" in v.path]
-    assert gamma and np.allclose(gamma[0].numpy(), c)  # BN's scale started at 1: clipped to c
-    for before, v in zip(
-        moving_before, critic.non_trainable_variables
-    ):  # moving statistics untouched
+    # BN's scale started at 1: clipped to c
+    assert gamma and np.allclose(gamma[0].numpy(), c)
+    # moving statistics untouched
+    for before, v in zip(moving_before, critic.non_trainable_variables):
         np.testing.assert_array_equal(before, v.numpy())
     assert wgan.fraction_at_bound(critic.trainable_variables, c) > 0.5
 
@@ -149,18 +181,63 @@ def test_clip_weights_rejects_bad_arguments():
 def test_fraction_at_bound():
     v = tf.Variable([0.01, -0.01, 0.0, 0.005])
     assert wgan.fraction_at_bound([v], 0.01) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="no weights"):
+        wgan.fraction_at_bound([], 0.01)
 
 
-def test_input_gradient_norms_of_a_linear_critic():
-    w = np.full(16, 0.25)  # |w| = 1
-    norms = wgan.input_gradient_norms(linear_critic(w), images(5, 3)).numpy()
-    np.testing.assert_allclose(norms, 1.0, rtol=1e-5)
+# --- the training steps ---------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def data():
+    return np.random.default_rng(0).uniform(-1, 1, (64, 28, 28, 1)).astype(np.float32)
 
 
-# --- the shared DCGAN builders --------------------------------------------------------------------
-def test_dcgan_builders_shapes_and_ranges():
+def test_clip_steps_move_only_their_own_network_and_keep_the_critic_within_c(data):
+    G, C, loop = wgan.make_run("clip, n_critic=5", data, seed=0, batch_size=8)
+    assert loop.k == wgan.N_CRITIC and C.name == "critic"
+    nets = {"G": G, "critic": C}
+    before = weights.snapshot(nets)
+    metrics = loop.d_step()
+    after_d = weights.snapshot(nets)
+    assert float(metrics["d_loss"]) == pytest.approx(-float(metrics["w_estimate"]), abs=1e-7)
+    assert max(float(tf.reduce_max(tf.abs(v))) for v in C.trainable_variables) <= wgan.CLIP
+    loop.g_step()
+    by_d = weights.changes(before, after_d)
+    by_g = weights.changes(after_d, weights.snapshot(nets))
+    assert by_d["G"] == 0 and by_d["critic"] > 0 and by_d["G-BN-stats"] > 0
+    assert by_g["G"] > 0 and by_g["critic"] == 0
+
+
+@pytest.mark.parametrize("model", ["WGAN-GP, beta_1=0", "DCGAN"])
+def test_every_row_trains_in_the_training_loop(data, model):
+    G, D, loop = wgan.make_run(model, data, seed=0, batch_size=8)
+    history = loop.train(2, chunk=1, verbose=False)
+    assert len(history) == 2 and "d_loss" in history.names and "g_loss" in history.names
+    if model == "DCGAN":
+        assert loop.k == 1 and D.name == "discriminator" and "d_real" in history.names
+    else:
+        assert loop.k == wgan.N_CRITIC and "penalty" in history.names
+        # no BatchNormalization in a WGAN-GP critic: the penalty is per sample
+        assert not any(isinstance(layer, keras.layers.BatchNormalization) for layer in D.layers)
+    assert all(np.all(np.isfinite(v)) for v in history.as_arrays().values())
+
+
+def test_make_run_rejects_an_unknown_model(data):
+    with pytest.raises(ValueError, match="one of"):
+        wgan.make_run("WGAN", data, seed=0)
+
+
+def test_same_seed_same_numbers(data):
+    # the steps run eagerly here (no compilation): same seed, same metrics, bit for bit
+    runs = [wgan.make_run("clip, n_critic=1", data, seed=3, batch_size=8) for _ in range(2)]
+    metrics = [[loop.d_step(), loop.g_step(), loop.d_step()] for _, _, loop in runs]
+    for first, second in zip(*metrics):
+        assert {k: float(v) for k, v in first.items()} == {k: float(v) for k, v in second.items()}
+
+
+# --- notebook 04's networks, as notebook 05 uses them ---------------------------------------------
+def test_dcgan_networks_shapes_and_ranges():
     keras.utils.set_random_seed(0)
-    G = dcgan_generator(noise_dim=16, filters=8)
+    G = dcgan.make_generator(noise_dim=16)
     x = G(tf.random.normal([3, 16]), training=False)
     assert x.shape == (3, 28, 28, 1) and float(tf.reduce_max(tf.abs(x))) <= 1.0
     assert G.layers[-1].activation.__name__ == "tanh"
@@ -174,18 +251,15 @@ def test_dcgan_builders_shapes_and_ranges():
         if isinstance(layer, keras.layers.BatchNormalization)
     )
     for bn in (False, True):
-        D = dcgan_discriminator(filters=8, batchnorm=bn)
+        D = dcgan.make_discriminator(batchnorm=bn)
         assert D(x).shape == (3, 1)
         assert any(isinstance(layer, keras.layers.BatchNormalization) for layer in D.layers) == bn
         assert D.layers[-1].activation.__name__ == "linear"
-    D = dcgan_discriminator(filters=8, dropout=0.3)
+    D = dcgan.make_discriminator(dropout=0.3)
     assert sum(isinstance(layer, keras.layers.Dropout) for layer in D.layers) == 2
 
 
-def test_dcgan_builders_reject_bad_arguments():
-    with pytest.raises(ValueError, match="28x28"):
-        dcgan_generator(image_shape=(32, 32, 1))
-    with pytest.raises(ValueError, match="filters"):
-        dcgan_discriminator(filters=0)
-    with pytest.raises(ValueError, match="dropout"):
-        dcgan_discriminator(dropout=1.0)
+def test_dcgan_networks_reject_bad_arguments():
+    # notebook 04's builders have no size arguments left to check; Keras checks the dropout rate
+    with pytest.raises(ValueError, match="rate"):
+        dcgan.make_discriminator(dropout=1.5)
