@@ -115,26 +115,28 @@ class TrainingLoop:
         self.history = History()
         self._run = tf.function(self._steps, jit_compile=jit_compile)
         self._variables: list[tf.Variable] | None = None
-        self._names: list[str] | None = None
+        self._names: tuple[list[str], list[str]] | None = None
+        self._capacity = 100  # the chunk size of the last call of train
 
     def _one_step(self, k: tf.Tensor) -> Metrics:
-        d_metrics = _as_metrics(self.d_step(), "d_step")  # traced once, outside the loop
-        i = tf.constant(1)
+        d_names, _ = self.metric_names()
+        # the loop needs its variables before it starts: zeros, replaced by the first D step
+        d_metrics = {name: tf.zeros([]) for name in d_names}
+        i = tf.constant(0)
         while i < k:  # a graph loop on a tensor k: a new k reuses the graph
             d_metrics = _as_metrics(self.d_step(), "d_step")
             i += 1
-        g_metrics = _as_metrics(self.g_step(), "g_step")
-        clash = set(d_metrics) & set(g_metrics)
-        if clash:
-            raise ValueError(
-                f"d_step and g_step both return {sorted(clash)}: give each metric one name"
-            )
-        return {**d_metrics, **g_metrics}
+        return {**d_metrics, **_as_metrics(self.g_step(), "g_step")}
 
-    def _steps(self, n: tf.Tensor, k: tf.Tensor):
-        """``n`` generator steps in one graph; stops after a step with a non-finite metric."""
-        names = self.metric_names()
-        out = {name: tf.TensorArray(tf.float32, size=n) for name in names}
+    def _steps(self, n: tf.Tensor, k: tf.Tensor, capacity: int):
+        """``n`` generator steps in one graph; stops after a step with a non-finite metric.
+
+        The per-step values go into buffers of ``capacity`` (a Python int, the chunk size): XLA
+        needs their size when it compiles, so a shorter last chunk reuses the compiled graph.
+        """
+        d_names, g_names = self.metric_names()
+        names = d_names + g_names
+        out = {m: tf.TensorArray(tf.float32, size=capacity, element_shape=[]) for m in names}
         ok, done = tf.constant(True), tf.constant(0)
         while done < n and ok:
             metrics = self._one_step(k)
@@ -144,23 +146,34 @@ class TrainingLoop:
         good = done - tf.cast(tf.logical_not(ok), tf.int32)
         return {m: out[m].stack()[:good] for m in names}, ok
 
-    def metric_names(self) -> list[str]:
-        """The names of the metrics the steps return, found by tracing one step (nothing runs)."""
+    def metric_names(self) -> tuple[list[str], list[str]]:
+        """The names of the metrics of ``d_step`` and of ``g_step``, found by tracing each once.
+
+        Tracing builds a graph and runs nothing (it may create an optimizer's variables).
+        """
         if self._names is None:
-            spec = tf.TensorSpec([], tf.int32)
-            traced = tf.function(self._one_step).get_concrete_function(spec)
-            self._names = list(traced.structured_outputs)
+            found = []
+            for step, name in ((self.d_step, "d_step"), (self.g_step, "g_step")):
+                traced = tf.function(lambda s=step, n=name: _as_metrics(s(), n))
+                found.append(list(traced.get_concrete_function().structured_outputs))
+            clash = set(found[0]) & set(found[1])
+            if clash:
+                raise ValueError(
+                    f"d_step and g_step both return {sorted(clash)}: give each metric one name"
+                )
+            self._names = (found[0], found[1])
         return self._names
 
-    def _chunk(self, n: int) -> tuple[dict[str, np.ndarray], bool]:
-        values, ok = self._run(tf.constant(n, tf.int32), tf.constant(self.k, tf.int32))
+    def _chunk(self, n: int, capacity: int) -> tuple[dict[str, np.ndarray], bool]:
+        values, ok = self._run(tf.constant(n, tf.int32), tf.constant(self.k, tf.int32), capacity)
         return {m: v.numpy() for m, v in values.items()}, bool(ok)
 
     def variables(self) -> list[tf.Variable]:
         """Every variable the compiled steps use (weights, optimizer state, random streams)."""
         if self._variables is None:
             spec = tf.TensorSpec([], tf.int32)
-            self._variables = list(self._run.get_concrete_function(spec, spec).variables)
+            traced = self._run.get_concrete_function(spec, spec, self._capacity)
+            self._variables = list(traced.variables)
         return self._variables
 
     def train(
@@ -180,12 +193,13 @@ class TrainingLoop:
         """
         steps = check_int("steps", steps, 1, "Train for at least one step.")
         chunk = check_int("chunk", chunk, 1, "Use chunks of e.g. 100 steps.")
+        self._capacity = chunk
         self.k = check_int("k", self.k, 1, "Use k >= 1.")
         done, timer = 0, Timer()
         while done < steps and not (should_stop is not None and should_stop()):
             n = min(chunk, steps - done)
             saved = [v.numpy() for v in self.variables()]
-            values, ok = self._chunk(n)
+            values, ok = self._chunk(n, chunk)
             good = len(next(iter(values.values())))
             if not ok:
                 self._roll_back(saved, good)
@@ -209,7 +223,9 @@ class TrainingLoop:
         for variable, value in zip(self.variables(), saved):
             variable.assign(value)
         if good:
-            self._chunk(good)  # replay the good steps: same start, same random stream, same result
+            self._chunk(
+                good, self._capacity
+            )  # replay the good steps: same start, same random stream, same result
 
     def progress_line(self, last: int, rate: float) -> str:
         """``step 500 | d_loss 1.21 g_loss 0.93 d_real 0.61 d_fake 0.37 | 70 steps/s``."""

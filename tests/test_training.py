@@ -38,8 +38,9 @@ def test_k_discriminator_steps_per_generator_step_in_chunks():
     assert len(history) == 7 and int(calls["d"].numpy()) == 21 and int(calls["g"].numpy()) == 7
     np.testing.assert_array_equal(history["g_loss"], np.arange(1, 8))
     assert sorted(history.names) == ["d_loss", "g_loss", "noise"]
-    loop.k = 1  # a new k reuses the compiled graph
-    loop.train(2, verbose=False)
+    # a new k, and a last chunk shorter than the others (7 = 3 + 3 + 1), reuse the compiled graph
+    loop.k = 1
+    loop.train(2, chunk=3, verbose=False)
     assert int(calls["d"].numpy()) == 23 and len(loop.history) == 9
     assert loop._run.experimental_get_tracing_count() == 1
 
