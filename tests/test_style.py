@@ -16,15 +16,17 @@ MAX_CELL_LINES = 25  # a cell a student reads in one glance (code cells of the n
 
 
 def _ruff(*args):
-    return subprocess.run([sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True,
-                          text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args], cwd=ROOT, capture_output=True, text=True
+    )
 
 
 @pytest.mark.parametrize("args", [("check", "."), ("format", "--check", ".")])
 def test_ruff_is_clean(args):
     result = _ruff(*args)
-    assert result.returncode == 0, (f"`ruff {' '.join(args)}` found problems (run `make lint`):\n"
-                                    f"{result.stdout}{result.stderr}")
+    assert result.returncode == 0, (
+        f"`ruff {' '.join(args)}` found problems (run `make lint`):\n{result.stdout}{result.stderr}"
+    )
 
 
 def test_notebook_code_cells_are_short():
@@ -36,4 +38,5 @@ def test_notebook_code_cells_are_short():
             if n > MAX_CELL_LINES:
                 long_cells.append(f"{path.name}, code cell {i}: {n} lines")
     assert not long_cells, f"code cells over {MAX_CELL_LINES} lines (split them):\n" + "\n".join(
-        long_cells)
+        long_cells
+    )
