@@ -12,7 +12,12 @@ networks notebook 01 builds, with the same optimizers, on the same data and batc
 "The model does not have any trainable weights", silenced here. So the classic loop does less work
 than it should, which only makes it look faster. Here only speed is compared.)
 
-Run:  .venv/bin/python benchmarks/training_loop.py [--steps 300] [--batch-size 64]
+Both loops run with one intra-op thread per TensorFlow op by default (``--intra-op-threads``; 0
+is TensorFlow's default, one per core). On the 2-core machine that made the compiled loop about
+1.2-1.6x faster (its small matrix products lose more to splitting across cores than they gain,
+while independent ops still run side by side) and left the classic loop within its noise.
+
+Run:  .venv/bin/python benchmarks/training_loop.py [--steps 300] [--intra-op-threads 1]
       (offline: set GAN_HELPERS_MNIST_DIR to a folder of MNIST IDX files, as for the notebooks)
 Last line:  speedup: N.Nx (compiled A steps/s, classic B steps/s, load average L)
 """
@@ -105,12 +110,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--repeats", type=int, default=3, help="best of this many timings each")
+    parser.add_argument(
+        "--intra-op-threads", type=int, default=1, help="threads per op, both loops (0: TF default)"
+    )
     args = parser.parse_args(argv)
+    tf.config.threading.set_intra_op_parallelism_threads(args.intra_op_threads)
     images, _, source = load_mnist()
     print(
         f"notebook 01's MLP GAN, MNIST from {source}, batch {args.batch_size}, "
         f"{args.steps} timed steps, best of {args.repeats}, CPUs: {os.cpu_count()}, "
-        f"load average {load_average()}"
+        f"intra-op threads: {args.intra_op_threads or 'default'}, load average {load_average()}"
     )
     c = max(
         classic(images, args.steps // 3, args.batch_size, args.warmup) for _ in range(args.repeats)
