@@ -1,4 +1,10 @@
-"""Plots for the notebooks: image grids, a running mean, and the course's one live plot.
+"""Plots for the notebooks: the course's figure style, image grids, a running mean, a live plot.
+
+Every figure in the course is drawn for a 1280x720 projector as much as for a laptop: call
+``use_course_style()`` once (each notebook's first cell does) and build multi-panel figures with
+``panels(n)``. A JupyterLab output area at 1280 px is about 1,050 px wide, so a figure of
+``FIGURE_WIDTH`` inches at 100 dpi is shown at its natural size, never shrunk; fonts are 11-13 pt
+(15-18 px) and there are at most ``MAX_PER_ROW`` panels per row, so every label stays readable.
 
 ``LivePlot`` follows d2l.ai's ``Animator``: it keeps one matplotlib figure and, each time you call
 ``update``, redraws it in the same notebook output (an IPython display handle), so the curves grow
@@ -13,6 +19,57 @@ from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
+
+FIGURE_WIDTH = 10.0
+"""Inches; at 100 dpi a figure this wide fits a JupyterLab output area at 1280 px unshrunk."""
+MAX_PER_ROW = 3
+"""At most this many panels side by side: more would shrink each one below projector size."""
+
+COURSE_STYLE = {
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "figure.figsize": (FIGURE_WIDTH / 2, 3.4),
+    "font.size": 12,
+    "axes.titlesize": 13,
+    "axes.labelsize": 12,
+    "xtick.labelsize": 11,
+    "ytick.labelsize": 11,
+    "legend.fontsize": 11,
+    "legend.framealpha": 0.8,
+    "lines.linewidth": 1.8,
+    # plain tick labels: 20 and 0.01 on log axes, never 2x10^1; no "+1e3" offset above an axis
+    "axes.formatter.min_exponent": 4,
+    "axes.formatter.useoffset": False,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+}
+"""The course's matplotlib settings (``rcParams``), applied by ``use_course_style``."""
+
+
+def use_course_style() -> None:
+    """Apply ``COURSE_STYLE`` to every figure drawn from now on in this kernel."""
+    plt.rcParams.update(COURSE_STYLE)
+
+
+def panels(
+    n: int, *, height: float = 3.3, width: float = FIGURE_WIDTH, **kwargs
+) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A figure with ``n`` panels, at most ``MAX_PER_ROW`` per row; returns (figure, axes list).
+
+    ``height`` is the height of one row in inches; extra keyword arguments go to
+    ``plt.subplots`` (e.g. ``sharey=True``). Panels left over in the last row are hidden.
+    """
+    if n < 1:
+        raise ValueError(f"panels(n) needs n >= 1, got {n}")
+    ncols = min(n, MAX_PER_ROW)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(width, height * nrows), squeeze=False, layout="constrained", **kwargs
+    )
+    flat = list(axes.flat)
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n]
 
 
 def image_grid(
@@ -109,10 +166,9 @@ class LivePlot:
             hlines if hlines is not None else ({"D(x) and D(G(z))": 0.5} if panels is None else {})
         )
         self.labels = {**LABELS, **(labels or {})}
-        ncols = len(self.panels) + bool(samples)
-        self.fig, axes = plt.subplots(1, ncols, figsize=(4.4 * ncols, 3.6), squeeze=False)
-        self.axes = dict(zip(self.panels, axes[0]))
-        self.ax_samples = axes[0][-1] if samples else None
+        self.fig, axes = panels(len(self.panels) + bool(samples))
+        self.axes = dict(zip(self.panels, axes))
+        self.ax_samples = axes[-1] if samples else None
         if title:
             self.fig.suptitle(title)
         self._handle = None
@@ -145,7 +201,6 @@ class LivePlot:
         if self.ax_samples is not None and samples is not None:
             self.ax_samples.clear()
             self._draw_samples(np.asarray(samples), len(next(iter(values.values()), [])))
-        self.fig.tight_layout()
         if self._handle is not None:
             self._handle.update(self.fig)
 
