@@ -72,6 +72,10 @@ def panels(
     return fig, flat[:n]
 
 
+# LivePlot's argument ``panels`` (titles -> metrics) hides the function inside its __init__
+_panel_figure = panels
+
+
 def image_grid(
     images: np.ndarray,
     ncols: int = 8,
@@ -166,7 +170,7 @@ class LivePlot:
             hlines if hlines is not None else ({"D(x) and D(G(z))": 0.5} if panels is None else {})
         )
         self.labels = {**LABELS, **(labels or {})}
-        self.fig, axes = panels(len(self.panels) + bool(samples))
+        self.fig, axes = _panel_figure(len(self.panels) + bool(samples))
         self.axes = dict(zip(self.panels, axes))
         self.ax_samples = axes[-1] if samples else None
         if title:
