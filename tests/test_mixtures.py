@@ -1,0 +1,107 @@
+"""Notebook 06's data and scores: hand-made sample sets whose answers are known."""
+
+import math
+
+import numpy as np
+import pytest
+
+from gan_helpers import mixtures
+
+
+def test_ring_has_eight_distinct_modes_on_the_circle():
+    ring = mixtures.ring()
+    assert ring.centres.shape == (8, 2) and ring.centres.dtype == np.float32
+    assert ring.sigma == 0.02
+    assert np.allclose(np.linalg.norm(ring.centres, axis=1), 2.0, atol=1e-6)
+    gaps = np.linalg.norm(ring.centres[:, None] - ring.centres[None], axis=-1)
+    # distinct: every pair at least one side of the inscribed octagon apart (2 r sin(pi / 8))
+    off_diagonal = gaps[~np.eye(8, dtype=bool)]
+    assert off_diagonal.min() == pytest.approx(2 * 2.0 * math.sin(math.pi / 8), rel=1e-5)
+
+
+def test_the_copied_demo_ring_has_seven_modes():
+    # linspace without endpoint=False puts the last centre on the first: what ring() avoids
+    angles = np.linspace(0, 2 * np.pi, 8)
+    centres = np.round(np.stack([np.cos(angles), np.sin(angles)], 1), 6)
+    assert len(np.unique(centres, axis=0)) == 7
+
+
+def test_grid_is_five_by_five_two_apart():
+    grid = mixtures.grid()
+    assert grid.centres.shape == (25, 2) and grid.sigma == 0.05
+    assert sorted(set(grid.centres[:, 0].tolist())) == [-4.0, -2.0, 0.0, 2.0, 4.0]
+    assert len(np.unique(grid.centres, axis=0)) == 25
+
+
+def test_sample_is_reproducible_and_close_to_the_modes():
+    ring = mixtures.ring()
+    a = ring.sample(2500, np.random.default_rng(3))
+    b = ring.sample(2500, np.random.default_rng(3))
+    assert a.shape == (2500, 2) and a.dtype == np.float32 and np.array_equal(a, b)
+    stats = mixtures.mode_stats(a, ring)
+    # real data: every mode captured, 3 sigma holds 1 - exp(-4.5) = 98.9% of a 2-D Gaussian
+    assert stats["modes_captured"] == 8
+    assert stats["high_quality"] > 0.97
+    assert stats["reverse_kl"] < 0.01
+
+
+def test_all_on_one_mode():
+    grid = mixtures.grid()
+    samples = np.repeat(grid.centres[7:8], 100, axis=0)
+    stats = mixtures.mode_stats(samples, grid)
+    assert stats["modes_captured"] == 1 and stats["high_quality"] == 1.0
+    assert stats["reverse_kl"] == pytest.approx(math.log(25))
+    assert stats["counts"][7] == 100 and stats["counts"].sum() == 100
+
+
+def test_evenly_spread():
+    ring = mixtures.ring()
+    samples = np.repeat(ring.centres, 10, axis=0) + 0.02  # 0.028 from each centre: < 3 sigma
+    stats = mixtures.mode_stats(samples, ring)
+    assert stats["modes_captured"] == 8 and stats["high_quality"] == 1.0
+    assert stats["reverse_kl"] == pytest.approx(0.0, abs=1e-12)
+    assert stats["counts"].tolist() == [10] * 8
+
+
+def test_all_off_mode():
+    ring = mixtures.ring()
+    # the centre of the ring and points half-way between two modes: no sample within 3 sigma
+    between = (ring.centres + np.roll(ring.centres, 1, axis=0)) / 2
+    samples = np.concatenate([np.zeros((5, 2)), between])
+    stats = mixtures.mode_stats(samples, ring)
+    assert stats["modes_captured"] == 0 and stats["high_quality"] == 0.0
+    assert stats["reverse_kl"] == math.inf and stats["counts"].sum() == 0
+
+
+def test_half_on_two_modes():
+    ring = mixtures.ring()
+    on = np.repeat(ring.centres[[0, 4]], [30, 10], axis=0)
+    samples = np.concatenate([on, np.full((40, 2), 9.0)])
+    stats = mixtures.mode_stats(samples, ring)
+    assert stats["modes_captured"] == 2 and stats["high_quality"] == 0.5
+    p = np.array([0.75, 0.25])
+    assert stats["reverse_kl"] == pytest.approx(float(np.sum(p * np.log(8 * p))))
+
+
+def test_three_sigma_is_the_boundary():
+    grid = mixtures.grid()
+    inside = grid.centres[:1] + [[0.149, 0.0]]
+    outside = grid.centres[:1] + [[0.151, 0.0]]
+    assert mixtures.mode_stats(inside, grid)["high_quality"] == 1.0
+    assert mixtures.mode_stats(outside, grid)["high_quality"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: mixtures.ring(sigma=0), "sigma must be a positive"),
+        (lambda: mixtures.ring(n_modes=1), "n_modes must be"),
+        (lambda: mixtures.grid(spacing=-1), "spacing must be positive"),
+        (lambda: mixtures.mode_stats(np.zeros((4, 3)), mixtures.ring()), r"\(n, 2\)"),
+        (lambda: mixtures.mode_stats(np.full((4, 2), np.nan), mixtures.ring()), "NaN"),
+        (lambda: mixtures.ring().sample(10, 0), "numpy Generator"),
+    ],
+)
+def test_bad_arguments_say_what_to_change(call, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        call()
