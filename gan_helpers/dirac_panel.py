@@ -135,7 +135,7 @@ def draw_phase(ax, field, trajectory: np.ndarray | None = None, title: str = "",
     theta, psi, vt, vp = field
     norm = np.hypot(vt, vp)
     scale = np.where(norm > 0, 1 / np.maximum(norm, 1e-12), 0.0)
-    ax.quiver(theta, psi, vt * scale, vp * scale, norm, cmap="Greys", clim=(0, norm.max() * 1.5))
+    ax.quiver(theta, psi, vt * scale, vp * scale, color="0.6", width=0.004)
     if trajectory is not None:
         ax.plot(trajectory[:, 0], trajectory[:, 1], color="tab:red", lw=1.3)
         ax.plot(*trajectory[0], "o", color="tab:red", ms=6, label="start")
