@@ -14,15 +14,16 @@ machinery around them. Modules (each small enough to read in one sitting):
 * ``freezing`` -- notebook 02's laboratory: runs Keras recipes and measures which weights move;
 * ``toy``      -- notebook 03's runner: the compiled 1-D experiment, W1 to N(0, 1), a model cache;
 * ``toy_panel``-- notebook 03's widget panel, live figure and sweep tables;
-* ``metrics``  -- a digit classifier, a Frechet distance in its feature space, mode coverage.
+* ``metrics``  -- a digit classifier, a Frechet distance in its feature space, mode coverage;
+* ``startup``  -- TensorFlow's start-up lines explained, and an import without them.
 
-Importing the package quietens TensorFlow's C++ start-up log (``TF_CPP_MIN_LOG_LEVEL=2``) unless you
-set that variable yourself; it changes no results.
+Importing the package imports TensorFlow without the start-up lines it prints on every machine
+(``startup``: each one explained, anything else still shows); it changes no results.
 """
 
-import os
+from gan_helpers import startup
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+startup.import_tensorflow()
 
 from gan_helpers.config import (  # noqa: E402
     Timer,
