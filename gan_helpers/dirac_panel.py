@@ -297,7 +297,7 @@ class DiracPanel:
         field = field_on_grid(self.lesson.vector_field, config.loss, config.gamma, config.sigma)
         d = distance(trajectory)
         self.status.value = html.escape(
-            f"{config.label()}: distance to (0, 0) {d[0]:.3g} -> {d[-1]:.3g}"
+            f"{config.label()}: distance to (0, 0) {d[0]:.3g} → {d[-1]:.3g}"
         )
         self.image.value = self.figure.render(field, trajectory, f"{config.method}, {config.loss}")
         self.redraws += 1
