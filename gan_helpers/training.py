@@ -228,10 +228,28 @@ class TrainingLoop:
             )  # replay the good steps: same start, same random stream, same result
 
     def progress_line(self, last: int, rate: float) -> str:
-        """``step 500 | d_loss 1.21 g_loss 0.93 d_real 0.61 d_fake 0.37 | 70 steps/s``."""
+        """``step 500 | d_loss 1.21 g_loss 0.93 d_real 0.61 d_fake 0.37 | 70 steps/s``.
+
+        Means over the ``last`` steps. Longer than ``PROGRESS_WIDTH`` characters, it continues on
+        indented lines, broken between two metrics (never inside a number), so it fits a
+        notebook's output area on a 1280x720 projector.
+        """
         means = self.history.mean_of_last(last)
-        shown = " ".join(f"{name} {value:.3g}" for name, value in means.items())
-        return f"step {len(self.history):>6} | {shown} | {rate:.0f} steps/s"
+        words = [f"step {len(self.history):>6} |"]
+        words += [f"{name} {value:.3g}" for name, value in means.items()]
+        words += [f"| {rate:.0f} steps/s"]
+        lines = [words[0]]
+        for word in words[1:]:
+            if len(lines[-1]) + 1 + len(word) > PROGRESS_WIDTH:
+                lines.append(" " * 4 + word)
+            else:
+                lines[-1] += " " + word
+        return "\n".join(lines)
+
+
+PROGRESS_WIDTH = 78
+"""Characters per progress line: a JupyterLab output area at 1280x720 in Presentation Mode holds
+about 83 (measured by tests/browser/test_presentation_in_browser.py)."""
 
 
 def random_batch(data: tf.Tensor, batch_size: int, rng: tf.random.Generator) -> tf.Tensor:

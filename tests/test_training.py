@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from gan_helpers.training import NonFiniteLossError, TrainingLoop, random_batch
+from gan_helpers.training import PROGRESS_WIDTH, NonFiniteLossError, TrainingLoop, random_batch
 
 
 def counting_steps(limit=None, seed=0):
@@ -123,3 +123,19 @@ def test_random_batch_draws_rows_of_the_data():
     batch = random_batch(data, 64, tf.random.Generator.from_seed(0)).numpy()
     assert batch.shape == (64, 2) and np.all(batch[:, 1] == batch[:, 0] + 1)
     assert len(np.unique(batch[:, 0])) == 10  # every row drawn at least once in 64 draws
+
+
+def test_a_long_progress_line_breaks_between_metrics_not_inside_numbers():
+    def d_step():
+        return {f"metric_{i}": tf.constant(1234.5678) for i in range(8)}
+
+    def g_step():
+        return {"g_loss": tf.constant(0.5)}
+
+    loop = TrainingLoop(d_step, g_step)
+    loop.train(3, chunk=3, verbose=False)
+    lines = loop.progress_line(3, 70.0).splitlines()
+    assert len(lines) > 1 and all(len(line) <= PROGRESS_WIDTH for line in lines)
+    words = " ".join(lines).split()
+    assert words.count("1.23e+03") == 8 and words[-2:] == ["70", "steps/s"]
+    assert all(line.startswith("    ") for line in lines[1:])
