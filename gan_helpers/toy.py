@@ -127,6 +127,10 @@ class ToyConfig:
             raise ValueError(f"loss must be one of {lesson.generator_losses}, got {self.loss!r}")
         return self
 
+    def short_label(self) -> str:
+        """``k=20 noise_dim=4 steps=300``: the settings the panel's status names."""
+        return f"k={self.k} noise_dim={self.noise_dim} steps={self.steps}"
+
     def label(self) -> str:
         return (
             f"k={self.k} noise_dim={self.noise_dim} steps={self.steps} lr={self.learning_rate:g} "
@@ -344,13 +348,17 @@ class ToyResult:
         return float(np.sum(np.abs(self.d_curve - 0.5) * weights) / np.sum(weights))
 
     def summary(self) -> str:
-        """One line: the settings used and the final distance (the panel's status line)."""
+        """One line for the panel's status: what was run and how it ended.
+
+        ``done: k=20 noise_dim=4 steps=300 | W1 0.057 after 300 G steps in 1.1 s | D(x) 0.51,
+        D(G(z)) 0.49`` (or ``stopped: ...``). The other settings are on the panel's widgets.
+        """
         state = "stopped" if self.stopped else "done"
         last = {n: getattr(self, n)[-1] if self.steps else np.nan for n in ("d_real", "d_fake")}
         return (
-            f"{state}: {self.config.label()}: {self.steps[-1] if self.steps else 0} G steps "
-            f"in {self.seconds:.2f} s, D(x)={last['d_real']:.3f} "
-            f"D(G(z))={last['d_fake']:.3f} W1={self.final_w1:.3f}"
+            f"{state}: {self.config.short_label()} | W1 {self.final_w1:.3f} after "
+            f"{self.steps[-1] if self.steps else 0} G steps in {self.seconds:.1f} s | "
+            f"D(x) {last['d_real']:.2f}, D(G(z)) {last['d_fake']:.2f}"
         )
 
 

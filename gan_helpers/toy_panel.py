@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from gan_helpers import toy
+from gan_helpers.plotting import FIGURE_WIDTH
 from gan_helpers.toy import CHUNK, MAX_NOISE_DIM, X_GRID, Lesson, ToyConfig, ToyResult
 
 
@@ -38,13 +39,13 @@ class LiveFigure:
     fully redrawn 187 ms, a LivePlot of the W1 series alone 224 ms.
     """
 
-    def __init__(self, dpi: int = 72):
+    def __init__(self, dpi: int = 100):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
 
-        self.fig = Figure(figsize=(12, 3.4), dpi=dpi)
+        # the course's width (shown unshrunk at 1280 px); fonts from the course style, if applied
+        self.fig = Figure(figsize=(FIGURE_WIDTH, 3.4), dpi=dpi, layout="constrained")
         self.canvas = FigureCanvasAgg(self.fig)
-        self.fig.subplots_adjust(left=0.045, right=0.99, bottom=0.15, top=0.82, wspace=0.18)
         self.ax_hist, self.ax_d, self.ax_w1 = self.fig.subplots(1, 3)
         self.edges = np.linspace(-4.0, 4.0, 65)
         density = np.exp(-(X_GRID**2) / 2) / np.sqrt(2 * np.pi)
@@ -140,11 +141,11 @@ class ToyPanel:
         self.lesson = lesson
         config = (config or ToyConfig()).validate(lesson)
         self.chunk, self.draw_every_s, self.jit_compile = chunk, draw_every_s, jit_compile
-        # full labels, and sliders wide enough to set a value
+        # full labels, and sliders wide enough to set a value (never squeezed by their row)
         slider = dict(
             continuous_update=False,
             style={"description_width": "initial"},
-            layout=W.Layout(width="330px"),
+            layout=W.Layout(width="330px", flex="0 0 auto"),
         )
         self.k = W.IntSlider(config.k, min=1, max=30, description="k", **slider)
         self.noise_dim = W.IntSlider(
@@ -165,16 +166,24 @@ class ToyPanel:
             config.steps, min=chunk, max=150 * chunk, step=chunk, description="G steps", **slider
         )
         wide = {"description_width": "initial"}
+        box = W.Layout(width="300px", flex="0 0 auto")
         self.discriminator = W.Dropdown(
             options=lesson.discriminators,
             value=config.discriminator,
             description="discriminator",
             style=wide,
+            layout=box,
         )
         self.loss = W.Dropdown(
-            options=lesson.generator_losses, value=config.loss, description="G loss", style=wide
+            options=lesson.generator_losses,
+            value=config.loss,
+            description="G loss",
+            style=wide,
+            layout=box,
         )
-        self.seed = W.BoundedIntText(config.seed, min=0, max=1_000_000, description="seed")
+        self.seed = W.BoundedIntText(
+            config.seed, min=0, max=1_000_000, description="seed", layout=W.Layout(width="200px")
+        )
         self.train_button = W.Button(description="Train", button_style="success", tooltip="Train")
         self.stop_button = W.Button(description="Stop", button_style="danger", tooltip="Stop")
         self.status = W.HTML("ready: move a slider or press Train")
@@ -186,11 +195,13 @@ class ToyPanel:
         if auto_run:
             for w in self.controls:
                 w.observe(lambda _: self.start(), names="value")
+        # three controls a row, the status on a row of its own: nothing wraps at 1280 px
         self.widget = W.VBox(
             [
                 W.HBox([self.k, self.noise_dim, self.steps]),
-                W.HBox([self.learning_rate, self.discriminator, self.loss, self.seed]),
-                W.HBox([self.train_button, self.stop_button, self.status]),
+                W.HBox([self.learning_rate, self.discriminator, self.loss]),
+                W.HBox([self.seed, self.train_button, self.stop_button]),
+                self.status,
                 self.image,
             ]
         )
@@ -282,8 +293,8 @@ class ToyPanel:
 
     def _train(self, config: ToyConfig, event: threading.Event) -> ToyResult:
         built = toy.is_built(self.lesson, config.discriminator, config.loss, self.jit_compile)
-        note = "" if built else " (a new D or G loss: compiling first, a few seconds)"
-        self.status.value = f"training: {config.label()}{html.escape(note)}"
+        note = "starting" if built else "compiling the step for this D and G loss (once, seconds)"
+        self.status.value = f"training: {config.short_label()} | {note}"
         self._last_draw = 0.0
         result = toy.train_toy_gan(
             self.lesson,
@@ -306,8 +317,8 @@ class ToyPanel:
             # timed after drawing: training gets the time in between
             self._last_draw = time.perf_counter()
             self.status.value = (
-                f"training: {result.config.label()}: {result.steps[-1]}/{result.config.steps} "
-                f"G steps, W1={result.w1[-1]:.3f}"
+                f"training: {result.config.short_label()} | {result.steps[-1]}/"
+                f"{result.config.steps} G steps, W1 {result.w1[-1]:.3f}"
             )
 
 
@@ -321,8 +332,8 @@ def show_result(result: ToyResult):
         f"k={c.k}, noise_dim={c.noise_dim}, D={c.discriminator}, G loss={c.loss}, seed {c.seed}: "
         f"{result.steps[-1] if result.steps else 0} G steps, final W1 = {result.final_w1:.3f}"
     )
-    figure = LiveFigure(dpi=80)
-    figure.fig.suptitle(title, fontsize=11)
+    figure = LiveFigure()
+    figure.fig.suptitle(title, fontsize="medium")
     return Image(figure.render(result, fmt="png"))
 
 
@@ -366,7 +377,7 @@ def plot_sweep(values: dict, k_values, noise_dims, title: str = "final W1 to N(0
             text = f"{mean[i, j]:.{digits}f}\n± {sd[i, j]:.{digits}f}"
             bright = image.norm(max(mean[i, j], 1e-3)) < 0.6  # viridis_r: small W1 = light yellow
             color = "black" if bright else "white"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8, color=color)
+            ax.text(j, i, text, ha="center", va="center", fontsize=10, color=color)
     ax.set_xticks(range(len(noise_dims)), [str(d) for d in noise_dims])
     ax.set_yticks(range(len(k_values)), [str(k) for k in k_values])
     ax.set(xlabel="noise_dim", ylabel="k (D steps per G step)", title=title)

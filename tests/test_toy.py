@@ -165,7 +165,7 @@ def test_should_stop_ends_the_run_early():
 
 def test_summary_names_k_noise_dim_and_w1(short_runs):
     line = short_runs[0].summary()
-    assert line.startswith("done: k=3 noise_dim=2 ") and f"W1={short_runs[0].final_w1:.3f}" in line
+    assert line.startswith("done: k=3 noise_dim=2 ") and f"W1 {short_runs[0].final_w1:.3f}" in line
 
 
 def test_a_layer_the_reset_does_not_know_is_named():

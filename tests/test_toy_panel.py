@@ -67,7 +67,7 @@ def test_a_slider_change_starts_a_run_on_the_same_graph():
     panel.noise_dim.value = 3
     moved = panel.wait()
     assert panel.status.value.startswith("done: k=10 noise_dim=3 ")
-    assert f"W1={moved.final_w1:.3f}" in panel.status.value
+    assert f"W1 {moved.final_w1:.3f}" in panel.status.value
     assert traced > 0 and len(calls) == traced, "a new k or noise_dim must reuse the graph"
     gan = toy.get_toy_gan(lesson, config.discriminator, config.loss, jit_compile=False)
     unused_rows = gan.generator.layers[0].kernel.numpy()[3:]

@@ -31,7 +31,7 @@ RUN_S = 120  # one training run from a button press (about a second when nothing
 STOP_WITHIN_S = 5.0  # Stop ends a run after its current chunk of 20 generator steps (~0.1 s)
 STATUS = re.compile(
     r"^(?P<state>done|stopped): k=(?P<k>\d+) noise_dim=(?P<noise_dim>\d+) steps=(?P<steps>\d+) "
-    r".*: (?P<done>\d+) G steps in .* W1=(?P<w1>[0-9.]+)$"
+    r"\| W1 (?P<w1>[0-9.]+) after (?P<done>\d+) G steps in "
 )
 
 # Records, inside the page, what the learner sees change: every status text, every new figure
@@ -264,6 +264,8 @@ def test_toy_panel_in_browser(page, lab, artifacts):
         timings[name], last = time.monotonic() - last, time.monotonic()
 
     page.set_default_timeout(60_000)
+    # a projector's screen: the panel and its screenshot must work at this size
+    page.set_viewport_size({"width": 1280, "height": 720})
     cells = json.loads((lab.root / NOTEBOOK).read_text())["cells"]
     to_run = cells_for_panel(cells)
     panel, retried = _open_and_run_cells(page, lab, cells, to_run)
