@@ -6,7 +6,7 @@ pack size m, noise_dim, seed), the buttons **Train**, **Stop**, **Step D**, **St
 
 * left: D's opinion of every point of the plane (the heat-map: D(x) for the GAN losses, the
   critic's score rescaled to [0, 1] for WGAN-GP), real samples (black), generated samples
-  (orange) and arrows of the gradient that moves each of a subset of generated points: minus
+  (orange) and arrows (green) of the gradient that moves each of a subset of generated points: minus
   d g_loss / d x, the direction the generator step pushes that point, drawn to scale (so a
   saturated minimax loss shows short arrows) and capped at a fixed length;
 * right: modes captured and % of high-quality samples (``mixtures.mode_stats`` on 2,500 samples
@@ -71,7 +71,7 @@ HEAT_SIZE = 64  # the heat-map is D on HEAT_SIZE x HEAT_SIZE points
 ARROW_GAIN = 0.5  # arrow length per unit of |d g_loss / d x| (plane units)
 ARROW_CAP = 0.12  # longest arrow, as a fraction of the plot's width
 MAX_BUILDS = 8  # cached builds kept (least recently used dropped)
-CMAP = "PiYG"  # pink: D says fake, green: D says real (GAN Lab's colours)
+CMAP = "RdBu"  # red: D says fake, blue: D says real (as in notebook 06's figures)
 
 
 # --- the lesson code the panel calls ------------------------------------------------------------
@@ -339,13 +339,13 @@ class ModeFigure:
                 scale_units="xy",
                 scale=1,
                 width=0.004,
-                color="tab:blue",
+                color="tab:green",
                 animated=True,
             )
             self.ax.set_aspect("equal")
             self.ax.grid(False)
             # above the field, in the static part (text is the slowest thing to draw)
-            arrow = Line2D([], [], color="tab:blue", marker=">", markersize=6, lw=1.5)
+            arrow = Line2D([], [], color="tab:green", marker=">", markersize=6, lw=1.5)
             handles = [
                 Line2D([], [], ls="", marker="o", color="black", markersize=5),
                 Line2D([], [], ls="", marker="o", color="tab:orange", markersize=5),
@@ -363,7 +363,7 @@ class ModeFigure:
                 columnspacing=0.8,
             )
             self.ax_modes.yaxis.set_major_locator(MaxNLocator(integer=True))
-            (self.modes_line,) = self.ax_modes.plot([], [], color="tab:green", animated=True)
+            (self.modes_line,) = self.ax_modes.plot([], [], color="tab:blue", animated=True)
             (self.hq_line,) = self.ax_hq.plot([], [], color="tab:purple", animated=True)
             self.ax_hq.set(title="high quality (%)", xlabel="generator steps", ylim=(0, 100))
         self._background = None
