@@ -15,7 +15,7 @@ from ``seed``. A seed therefore gives the same run whatever ran before it.
 from __future__ import annotations
 
 import types
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import keras
 import numpy as np
@@ -41,19 +41,20 @@ class Run:
     rng: tf.random.Generator
     loop: TrainingLoop
     generate: tf.types.experimental.GenericFunction
-    assign_all: object = field(default=None, repr=False)
 
 
-def build(lesson, mixture, *, loss, pack=1, minibatch_std=False, k=1, jit_compile=True) -> Run:
+def build(
+    lesson, mixture, *, loss, pack=1, minibatch_std=False, k=1, steps=None, jit_compile=True
+) -> Run:
     """The lesson's networks and steps for one model, its optimizers built, its loop compiled."""
     G = lesson.make_generator()
     D = lesson.make_discriminator(pack=pack, minibatch_std=minibatch_std)
-    g_opt, d_opt = lesson.make_optimizers(loss)
+    g_opt, d_opt = lesson.make_optimizers(loss, steps)
     g_opt.build(G.trainable_variables)
     d_opt.build(D.trainable_variables)
     rng = tf.random.Generator.from_seed(0)
-    steps = lesson.make_steps(G, D, g_opt, d_opt, mixture, rng, loss=loss, pack=pack)
-    loop = TrainingLoop(*steps, k=k, jit_compile=jit_compile)
+    d_step, g_step = lesson.make_steps(G, D, g_opt, d_opt, mixture, rng, loss=loss, pack=pack)
+    loop = TrainingLoop(d_step, g_step, k=k, jit_compile=jit_compile)
     generate = tf.function(lambda z: G(z, training=False), jit_compile=jit_compile)
     return Run(
         lesson, mixture, loss, pack, minibatch_std, G, D, (g_opt, d_opt), rng, loop, generate
@@ -68,16 +69,12 @@ def reset(run: Run, seed: int) -> None:
     pairs = list(zip(run.generator.weights, fresh_g.get_weights()))
     pairs += list(zip(run.discriminator.weights, fresh_d.get_weights()))
     for opt in run.optimizers:
-        # moments and step counter back to 0; the learning rate stays
+        # moments and step counter back to 0 (a decaying rate starts again); a constant rate stays
         pairs += [
             (v, np.zeros(v.shape, v.dtype)) for v in opt.variables if v is not opt.learning_rate
         ]
-    if run.assign_all is None:
-        variables = [v for v, _ in pairs]
-        run.assign_all = tf.function(
-            lambda values: [v.assign(x) for v, x in zip(variables, values)]
-        )
-    run.assign_all([np.asarray(x) for _, x in pairs])
+    for variable, value in pairs:
+        variable.assign(value)
     run.rng.reset_from_seed(seed)
     run.loop.history = History()
 
@@ -87,29 +84,16 @@ _CACHE: dict[tuple, Run] = {}
 CHUNK = 250
 
 
-def get_run(lesson, mixture, *, loss, pack=1, minibatch_std=False, k=1, jit_compile=True) -> Run:
+def get_run(
+    lesson, mixture, *, loss, pack=1, minibatch_std=False, k=1, steps=None, jit_compile=True
+) -> Run:
     """The cached ``Run`` for this choice (built and compiled on first use)."""
-    key = (
-        id(lesson),
-        mixture.name,
-        mixture.centres.tobytes(),
-        mixture.sigma,
-        loss,
-        pack,
-        minibatch_std,
-        k,
-        jit_compile,
-    )
+    options = dict(loss=loss, pack=pack, minibatch_std=minibatch_std, k=k, steps=steps)
+    # a Run keeps its lesson, so id(lesson) names no other object while the Run is cached
+    key = (id(lesson), mixture.name, mixture.centres.tobytes(), mixture.sigma, jit_compile)
+    key += tuple(options.items())
     if key not in _CACHE:
-        _CACHE[key] = build(
-            lesson,
-            mixture,
-            loss=loss,
-            pack=pack,
-            minibatch_std=minibatch_std,
-            k=k,
-            jit_compile=jit_compile,
-        )
+        _CACHE[key] = build(lesson, mixture, jit_compile=jit_compile, **options)
     return _CACHE[key]
 
 

@@ -21,6 +21,10 @@ The scores (VEEGAN, Srivastava et al. 2017; PacGAN, Lin et al. 2018), on e.g. 2,
 * **reverse KL**: KL(p || uniform) = sum_i p_i log(K p_i), where p is the histogram of the
   high-quality samples over the K modes. 0 when they spread evenly, log K when they all sit on
   one mode; infinite when no sample is of high quality (there is no histogram to compare).
+
+One more number, not from the papers, for the *mode timeline* of notebook 06: the **shares**, the
+fraction of ALL samples (high quality or not) whose nearest centre is each mode. It shows where the
+generator puts its mass even before its samples are precise enough to count as high quality.
 """
 
 from __future__ import annotations
@@ -105,7 +109,7 @@ def mode_stats(samples: np.ndarray, mixture: Mixture) -> dict:
     Returns ``modes_captured`` (int), ``high_quality`` (fraction of samples within 3 sigma of
     their nearest centre), ``reverse_kl`` (KL of the high-quality histogram to the uniform one,
     ``inf`` when there is no high-quality sample) and ``counts`` (high-quality samples per mode,
-    length K).
+    length K) and ``shares`` (fraction of all samples nearest to each mode, length K, sums to 1).
     """
     samples = np.asarray(samples)
     if not np.all(np.isfinite(samples)):
@@ -124,4 +128,5 @@ def mode_stats(samples: np.ndarray, mixture: Mixture) -> dict:
         "high_quality": float(good.mean()),
         "reverse_kl": max(reverse_kl, 0.0),
         "counts": counts,
+        "shares": np.bincount(index, minlength=mixture.n_modes) / len(index),
     }

@@ -52,6 +52,7 @@ def test_all_on_one_mode():
     assert stats["modes_captured"] == 1 and stats["high_quality"] == 1.0
     assert stats["reverse_kl"] == pytest.approx(math.log(25))
     assert stats["counts"][7] == 100 and stats["counts"].sum() == 100
+    assert stats["shares"][7] == 1.0 and stats["shares"].sum() == 1.0
 
 
 def test_evenly_spread():
@@ -71,6 +72,8 @@ def test_all_off_mode():
     stats = mixtures.mode_stats(samples, ring)
     assert stats["modes_captured"] == 0 and stats["high_quality"] == 0.0
     assert stats["reverse_kl"] == math.inf and stats["counts"].sum() == 0
+    # the shares still say where the samples are: 5 at the centre went to the nearest mode (0)
+    assert stats["shares"].sum() == pytest.approx(1.0) and stats["shares"].max() > 1 / 13
 
 
 def test_half_on_two_modes():
@@ -105,3 +108,61 @@ def test_three_sigma_is_the_boundary():
 def test_bad_arguments_say_what_to_change(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+# --- notebook 06's lesson code on these mixtures (loaded from its lesson cells) -----------------
+
+
+@pytest.fixture(scope="module")
+def lesson():
+    from gan_helpers import lessons
+
+    return lessons.load("06_mode_collapse")
+
+
+def test_packed_rows_hold_consecutive_points(lesson):
+    points = np.arange(12, dtype=np.float32).reshape(6, 2)
+    rows = lesson.packed(points, 3).numpy()
+    assert rows.shape == (2, 6) and rows[1].tolist() == [6, 7, 8, 9, 10, 11]
+
+
+@pytest.mark.parametrize(("pack", "minibatch_std"), [(1, False), (3, False), (1, True)])
+def test_discriminator_takes_packs_and_gives_one_score(lesson, pack, minibatch_std):
+    D = lesson.make_discriminator(pack=pack, minibatch_std=minibatch_std)
+    assert D.input_shape == (None, 2 * pack)
+    assert tuple(D(np.zeros((5, 2 * pack), np.float32)).shape) == (5, 1)
+
+
+@pytest.mark.parametrize("loss", ["minimax", "non-saturating", "wgan-gp"])
+def test_steps_return_the_course_metrics_and_train(lesson, loss):
+    import gan_helpers
+
+    gan_helpers.set_seed(0)
+    G, D = lesson.make_generator(), lesson.make_discriminator(pack=2)
+    g_opt, d_opt = lesson.make_optimizers(loss)
+    before = [w.copy() for w in G.get_weights()]
+    d_step, g_step = lesson.make_steps(
+        G, D, g_opt, d_opt, mixtures.ring(), 0, loss=loss, pack=2, batch_size=16
+    )
+    assert {"d_loss", "d_real", "d_fake"} <= set(d_step()) and "g_loss" in g_step()
+    assert any(not np.array_equal(a, b) for a, b in zip(before, G.get_weights()))
+
+
+def test_bad_loss_and_pack_say_what_to_change(lesson):
+    G, D = lesson.make_generator(), lesson.make_discriminator()
+    g_opt, d_opt = lesson.make_optimizers("minimax")
+    with pytest.raises(ValueError, match="loss must be one of"):
+        lesson.make_steps(G, D, g_opt, d_opt, mixtures.ring(), 0, loss="hinge")
+    with pytest.raises(ValueError, match="pack"):
+        lesson.make_discriminator(pack=0)
+
+
+def test_a_run_restarts_identically_from_its_seed(lesson):
+    from gan_helpers import mixture_runs
+
+    run = mixture_runs.get_run(lesson, mixtures.ring(), loss="non-saturating", jit_compile=False)
+    first = mixture_runs.train(run, 3, 20, 2, n_eval=50)
+    mixture_runs.train(run, 4, 20, 1, n_eval=50)
+    again = mixture_runs.train(run, 3, 20, 2, n_eval=50)
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
+    assert not np.array_equal(first[0], first[1])
