@@ -4,9 +4,11 @@ Configured in pyproject.toml (``[tool.ruff]``: lines of at most 100 characters).
 applies the formatter and the fixable lint rules; this test fails when something is left.
 """
 
+import io
 import json
 import subprocess
 import sys
+import tokenize
 from pathlib import Path
 
 import pytest
@@ -40,3 +42,32 @@ def test_notebook_code_cells_are_short():
     assert not long_cells, f"code cells over {MAX_CELL_LINES} lines (split them):\n" + "\n".join(
         long_cells
     )
+
+
+def _end_of_line_comments(source: str) -> list[str]:
+    """Lines of ``source`` with code and then a comment (pragmas like ``# noqa`` excepted)."""
+    lines = source.splitlines()
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return []
+    return [
+        lines[t.start[0] - 1].strip()
+        for t in tokens
+        if t.type == tokenize.COMMENT
+        and lines[t.start[0] - 1][: t.start[1]].strip()
+        and not t.string.startswith(("# noqa", "# type:", "# fmt:"))
+    ]
+
+
+def test_notebook_comments_stand_above_their_code():
+    """A comment at the end of a line makes it long: in Presentation Mode it runs off-screen."""
+    found = []
+    for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
+        cells = [c for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        for i, cell in enumerate(cells):
+            found += [
+                f"{path.name}, code cell {i}: {line}"
+                for line in _end_of_line_comments("".join(cell["source"]))
+            ]
+    assert not found, "move these comments onto their own line above the code:\n" + "\n".join(found)
