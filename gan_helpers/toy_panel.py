@@ -381,5 +381,7 @@ def plot_sweep(values: dict, k_values, noise_dims, title: str = "final W1 to N(0
     ax.set_xticks(range(len(noise_dims)), [str(d) for d in noise_dims])
     ax.set_yticks(range(len(k_values)), [str(k) for k in k_values])
     ax.set(xlabel="noise_dim", ylabel="k (D steps per G step)", title=title)
+    # no grid lines across the cells
+    ax.grid(False)
     fig.colorbar(image, ax=ax, label="mean W1 (log scale)", extend="min")
     return fig
