@@ -14,7 +14,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lab test test-unit test-browser test-notebooks test-seeds lint benchmark clean
+.PHONY: install lab app test test-unit test-browser test-notebooks test-seeds lint benchmark clean
 
 $(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "This course needs Python 3.11 or newer ($(or $(PYTHON),none) found): use conda (README), install python3.11 from your OS, or run PYTHON=/path/to/python3.11 make $(MAKECMDGOALS)"; exit 1; }
@@ -32,6 +32,11 @@ install: $(STAMP)
 # Jupyter refuses to start as root (Docker, some cloud VMs) unless told to; a normal user needs nothing.
 lab: install
 	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
+
+# The panels of notebooks 03 and 06 as one page with no code (Voila), on http://127.0.0.1:8866/.
+# For a classroom network: make app ARGS=--classroom (scripts/app.sh says what that exposes).
+app: install
+	bash scripts/app.sh $(ARGS)
 
 test: install
 	@bash scripts/ensure_browser.sh
