@@ -1,10 +1,13 @@
-"""Every notebook's code fits JupyterLab's Presentation Mode on a 1280x720 projector.
+"""The notebooks' code fits JupyterLab's Presentation Mode on a 1280x720 projector.
 
-For each notebook: open it in JupyterLab at 1280x720, switch on View > Presentation Mode, and
-check that no code cell scrolls sideways (a line that does not fit hides its end off-screen). The
-first screen of each notebook is saved as ``artifacts/browser/presentation-NN.png``, and the number
-of characters a code line can hold is written to ``artifacts/browser/presentation.txt``:
-``notebooks/ruff.toml`` keeps notebook lines shorter than that.
+Open notebook 04 (the one a lecturer first reported) in JupyterLab at 1280x720, close the left
+sidebar and switch on View > Appearance > Presentation Mode, as the README tells a lecturer; then
+measure how many characters a code line can hold there and check that no code cell scrolls
+sideways. Ruff keeps every line of every notebook (code, comments and strings) within
+``line-length`` characters (``pyproject.toml``, checked by tests/test_style.py), so the test
+asserts that a line of that length fits: then no notebook's code can run off the screen. (Every
+notebook was measured once the same way; the test runs one to save CI time.) The first screen is
+saved as ``artifacts/browser/presentation-04.png``, the measurement in ``presentation.txt``.
 """
 
 from __future__ import annotations
@@ -12,10 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOK = "04_dcgan_mnist.ipynb"
 
 # per code cell: how much wider its content is than its editor, and how many characters fit
 MEASURE = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell')].map((cell) => {
@@ -35,10 +36,15 @@ MEASURE = """() => [...document.querySelectorAll('.jp-NotebookPanel .jp-CodeCell
 })"""
 
 
-@pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_code_fits_presentation_mode_at_1280x720(page, lab, artifacts, notebook):
+def _line_length() -> int:
+    text = (REPO / "pyproject.toml").read_text()
+    return int(re.search(r"^line-length = (\d+)", text, re.M).group(1))
+
+
+def test_code_fits_presentation_mode_at_1280x720(page, lab, artifacts):
     from playwright.sync_api import expect
 
+    notebook = NOTEBOOK
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"{lab.url}lab/tree/{notebook}?token={lab.token}&reset")
     cells = page.locator(".jp-NotebookPanel .jp-CodeCell")
@@ -59,7 +65,10 @@ def test_code_fits_presentation_mode_at_1280x720(page, lab, artifacts, notebook)
     measured = page.evaluate(MEASURE)
     page.screenshot(path=str(artifacts / f"presentation-{notebook[:2]}.png"))
     fits = min(m["fits"] for m in measured if m["fits"])
-    with open(artifacts / "presentation.txt", "a") as log:
+    assert fits >= _line_length(), (
+        f"a code line holds {fits} characters in Presentation Mode, ruff allows {_line_length()}"
+    )
+    with open(artifacts / "presentation.txt", "w") as log:
         log.write(f"{notebook}: {len(measured)} code cells, a line holds {fits} characters\n")
     wide = [
         f"cell {i}: {m['overflow']} px too wide ({m['first']!r}...)"
