@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 import pytest
+from notebook_page import open_and_run
 
 NOTEBOOK = "08_conditional_gan.ipynb"
 PANEL_MARKER = "CganPanel("
-KERNEL_START_S = 120
 CELLS_S = 180
 
 
@@ -105,29 +105,7 @@ def panel_cache():
 
 
 def _open_and_run(page, lab, cells, to_run):
-    from playwright.sync_api import expect
-
-    page.goto(f"{lab.url}lab/tree/{NOTEBOOK}?token={lab.token}")
-    kernel = page.locator(".jp-StatusBar-TextItem[title^='Change kernel']")
-    expect(kernel).to_have_text(re.compile(r"\| Idle$"), timeout=KERNEL_START_S * 1000)
-    dom_cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Notebook-cell")
-    dom_cells.nth(len(cells) - 1).wait_for(state="attached")
-    run_button = page.locator(
-        ".jp-NotebookPanel-toolbar [data-command='notebook:run-cell-and-select-next']"
-    )
-    for i in to_run:
-        cell, prompt = dom_cells.nth(i), dom_cells.nth(i).locator(".jp-InputPrompt")
-        # a click landing while the kernel (re)connects may be dropped: one retry
-        for attempt in range(2):
-            prompt.click()
-            expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
-            run_button.click()
-            try:
-                expect(prompt).to_have_text(re.compile(r"\[(\*|\d+)\]"), timeout=10_000)
-                break
-            except AssertionError:
-                if attempt:
-                    raise
+    dom_cells, _ = open_and_run(page, lab, NOTEBOOK, to_run)
     panel = dom_cells.nth(to_run[-1]).locator(".jp-OutputArea-output .widget-vbox").first
     deadline = time.monotonic() + CELLS_S
     while not panel.locator("img.widget-image").is_visible():

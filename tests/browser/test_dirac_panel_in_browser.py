@@ -15,11 +15,11 @@ import re
 import time
 
 import pytest
+from notebook_page import open_and_run
 
 NOTEBOOK = "07_dirac_gan.ipynb"
 PANEL_MARKER = "DiracPanel("
 BUNDLE_MARKER = "DiracLesson("
-KERNEL_START_S = 120  # opening the notebook and starting its kernel, on a busy 2-core machine
 CELLS_S = 120  # the cells the panel needs (TensorFlow import, one compiled run)
 REDRAW_S = 30  # a slider change to a new figure (milliseconds when idle)
 
@@ -60,26 +60,7 @@ def test_dirac_panel_in_browser(page, lab, artifacts):
     page.set_default_timeout(60_000)
     cells = json.loads((lab.root / NOTEBOOK).read_text())["cells"]
     to_run = cells_for_panel(cells)
-    page.goto(f"{lab.url}lab/tree/{NOTEBOOK}?token={lab.token}")
-    kernel = page.locator(".jp-StatusBar-TextItem[title^='Change kernel']")
-    expect(kernel).to_have_text(re.compile(r"\| Idle$"), timeout=KERNEL_START_S * 1000)
-    dom_cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Notebook-cell")
-    dom_cells.nth(len(cells) - 1).wait_for(state="attached")
-    run_button = page.locator(
-        ".jp-NotebookPanel-toolbar [data-command='notebook:run-cell-and-select-next']"
-    )
-    for i in to_run:
-        prompt = dom_cells.nth(i).locator(".jp-InputPrompt")
-        for attempt in range(2):  # a click landing while the kernel (re)connects is dropped
-            prompt.click()
-            expect(dom_cells.nth(i)).to_have_class(re.compile(r"\bjp-mod-active\b"))
-            run_button.click()
-            try:
-                expect(prompt).to_have_text(re.compile(r"\[(\*|\d+)\]"), timeout=10_000)
-                break
-            except AssertionError:
-                if attempt:
-                    raise
+    dom_cells, _ = open_and_run(page, lab, NOTEBOOK, to_run)
     panel = dom_cells.nth(to_run[-1]).locator(".jp-OutputArea-output .widget-vbox").first
     figure = panel.locator("img.widget-image")
     try:

@@ -17,12 +17,13 @@ import re
 import time
 
 import pytest
+from notebook_page import open_and_run
 
 NOTEBOOK = "06_mode_collapse.ipynb"
 PANEL_MARKER = "ModePanel("
 # what the notebook's panel cell is, until notebook 06 has one (then the notebook's own is used)
 PANEL_CELL = "from gan_helpers import mode_panel\n\npanel = mode_panel.ModePanel(globals())\npanel"
-KERNEL_START_S, CELLS_S, ACTION_S = 120, 240, 90
+CELLS_S, ACTION_S = 240, 90
 
 # Records, inside the page, every text of the status and score lines and every new picture.
 RECORDER_JS = """(panel) => {
@@ -84,27 +85,7 @@ def _served_notebook(lab) -> list[dict]:
 
 
 def _run_cells(page, lab, cells, to_run):
-    from playwright.sync_api import expect
-
-    page.goto(f"{lab.url}lab/tree/{NOTEBOOK}?token={lab.token}")
-    kernel = page.locator(".jp-StatusBar-TextItem[title^='Change kernel']")
-    expect(kernel).to_have_text(re.compile(r"\| Idle$"), timeout=KERNEL_START_S * 1000)
-    dom_cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Notebook-cell")
-    dom_cells.nth(len(cells) - 1).wait_for(state="attached")
-    run = page.locator(
-        ".jp-NotebookPanel-toolbar [data-command='notebook:run-cell-and-select-next']"
-    )
-    for i in to_run:
-        prompt = dom_cells.nth(i).locator(".jp-InputPrompt")
-        for attempt in range(2):  # a click while the kernel (re)connects is dropped: once more
-            prompt.click()
-            run.click()
-            try:
-                expect(prompt).to_have_text(re.compile(r"\[(\*|\d+)\]"), timeout=10_000)
-                break
-            except AssertionError:
-                if attempt:
-                    raise
+    dom_cells, _ = open_and_run(page, lab, NOTEBOOK, to_run)
     panel = dom_cells.nth(to_run[-1]).locator(".mode-panel").first
     deadline = time.monotonic() + CELLS_S
     while not panel.is_visible():

@@ -22,10 +22,10 @@ import re
 import time
 
 import pytest
+from notebook_page import open_and_run
 
 NOTEBOOK = "03_toy_gaussian_gan.ipynb"
 PANEL_MARKER = "ToyPanel("  # the code cell that builds and shows the panel
-KERNEL_START_S = 120  # opening the notebook and starting its kernel, on a busy 2-core machine
 CELLS_S = 240  # the setup cells + panel cell (imports TensorFlow, one 300-step run, XLA compiles)
 RUN_S = 120  # one training run from a button press (about a second when nothing has to compile)
 STOP_WITHIN_S = 5.0  # Stop ends a run after its current chunk of 20 generator steps (~0.1 s)
@@ -201,39 +201,8 @@ def _fail_on_traceback(page, where: str) -> None:
 def _open_and_run_cells(page, lab, cells: list[dict], to_run: list[int]) -> tuple:
     """Open the notebook, run ``to_run`` one by one (select the cell, press the toolbar's Run) and
     return (the panel's locator, how many Run clicks had to be repeated)."""
-    from playwright.sync_api import (
-        expect,
-    )  # here, so that a machine without Playwright still collects
 
-    page.goto(f"{lab.url}lab/tree/{NOTEBOOK}?token={lab.token}")
-    kernel = page.locator(
-        ".jp-StatusBar-TextItem[title^='Change kernel']"
-    )  # "Python 3 (ipykernel) | Idle"
-    expect(kernel).to_have_text(re.compile(r"\| Idle$"), timeout=KERNEL_START_S * 1000)
-    dom_cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Notebook-cell")
-    dom_cells.nth(len(cells) - 1).wait_for(state="attached")
-    assert dom_cells.count() == len(cells), "every cell must be in the page (windowingMode none)"
-    retried = 0
-    run_button = page.locator(
-        ".jp-NotebookPanel-toolbar [data-command='notebook:run-cell-and-select-next']"
-    )
-    for i in to_run:
-        cell, prompt = dom_cells.nth(i), dom_cells.nth(i).locator(".jp-InputPrompt")
-        for attempt in range(
-            2
-        ):  # a click landing while the kernel (re)connects is dropped: retry once
-            prompt.click()
-            expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
-            run_button.click()
-            try:
-                expect(prompt).to_have_text(
-                    re.compile(r"\[(\*|\d+)\]"), timeout=10_000
-                )  # queued or done
-                break
-            except AssertionError:
-                if attempt:
-                    raise
-                retried += 1
+    dom_cells, retried = open_and_run(page, lab, NOTEBOOK, to_run)
     panel_cell = dom_cells.nth(to_run[-1])
     deadline = time.monotonic() + CELLS_S
     while not panel_cell.get_by_role("button", name="Train", exact=True).is_visible():

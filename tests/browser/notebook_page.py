@@ -1,0 +1,44 @@
+"""Working a notebook in the page as a learner does, shared by the browser tests of the panels."""
+
+from __future__ import annotations
+
+import json
+import re
+
+KERNEL_START_S = 120  # opening a notebook and starting its kernel, on a busy 2-core machine
+
+
+def open_and_run(page, lab, notebook: str, to_run: list[int]) -> tuple:
+    """Open ``notebook`` in the private JupyterLab, wait for its kernel, then run the cells
+    ``to_run`` one by one as a learner does (select the cell, press the toolbar's Run). Returns the
+    locator of all the notebook's cells and how many Run clicks had to be repeated (a click that
+    lands while the kernel (re)connects is dropped: each is tried once more)."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{lab.url}lab/tree/{notebook}?token={lab.token}")
+    # "Python 3 (ipykernel) | Idle"
+    kernel = page.locator(".jp-StatusBar-TextItem[title^='Change kernel']")
+    expect(kernel).to_have_text(re.compile(r"\| Idle$"), timeout=KERNEL_START_S * 1000)
+    n_cells = len(json.loads((lab.root / notebook).read_text())["cells"])
+    cells = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Notebook-cell")
+    cells.nth(n_cells - 1).wait_for(state="attached")
+    assert cells.count() == n_cells, "every cell must be in the page (windowingMode none)"
+    run_button = page.locator(
+        ".jp-NotebookPanel-toolbar [data-command='notebook:run-cell-and-select-next']"
+    )
+    retried = 0
+    for i in to_run:
+        cell, prompt = cells.nth(i), cells.nth(i).locator(".jp-InputPrompt")
+        for attempt in range(2):
+            prompt.click()
+            expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
+            run_button.click()
+            try:
+                # queued or done
+                expect(prompt).to_have_text(re.compile(r"\[(\*|\d+)\]"), timeout=10_000)
+                break
+            except AssertionError:
+                if attempt:
+                    raise
+                retried += 1
+    return cells, retried
