@@ -165,21 +165,18 @@ class ToyPanel:
         self.steps = W.IntSlider(
             config.steps, min=chunk, max=150 * chunk, step=chunk, description="G steps", **slider
         )
-        wide = {"description_width": "initial"}
-        box = W.Layout(width="300px", flex="0 0 auto")
+        # drop-downs with full labels, never squeezed either
+        dropdown = dict(
+            style={"description_width": "initial"}, layout=W.Layout(width="300px", flex="0 0 auto")
+        )
         self.discriminator = W.Dropdown(
             options=lesson.discriminators,
             value=config.discriminator,
             description="discriminator",
-            style=wide,
-            layout=box,
+            **dropdown,
         )
         self.loss = W.Dropdown(
-            options=lesson.generator_losses,
-            value=config.loss,
-            description="G loss",
-            style=wide,
-            layout=box,
+            options=lesson.generator_losses, value=config.loss, description="G loss", **dropdown
         )
         self.seed = W.BoundedIntText(
             config.seed, min=0, max=1_000_000, description="seed", layout=W.Layout(width="200px")
