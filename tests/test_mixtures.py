@@ -166,3 +166,16 @@ def test_a_run_restarts_identically_from_its_seed(lesson):
     again = mixture_runs.train(run, 3, 20, 2, n_eval=50)
     assert all(np.array_equal(a, b) for a, b in zip(first, again))
     assert not np.array_equal(first[0], first[1])
+
+
+def test_heatmap_of_an_unpacked_discriminator_only(lesson):
+    from gan_helpers import mixture_runs
+
+    run = mixture_runs.get_run(lesson, mixtures.ring(), loss="non-saturating", jit_compile=False)
+    heat = mixture_runs.heatmap(run, 3.0, n=10)
+    assert heat.shape == (10, 10) and 0 <= heat.min() and heat.max() <= 1
+    packed = mixture_runs.get_run(
+        lesson, mixtures.ring(), loss="non-saturating", pack=2, jit_compile=False
+    )
+    with pytest.raises(ValueError, match="packed discriminator"):
+        mixture_runs.heatmap(packed, 3.0)
