@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
+
+import pytest
 
 KERNEL_START_S = 120  # opening a notebook and starting its kernel, on a busy 2-core machine
 
@@ -42,3 +45,19 @@ def open_and_run(page, lab, notebook: str, to_run: list[int]) -> tuple:
                     raise
                 retried += 1
     return cells, retried
+
+
+def fail_on_traceback(page, where: str) -> None:
+    """Fail the test at once, showing the traceback, if a cell in the page has raised."""
+    errors = page.locator(".jp-OutputArea-output", has_text="Traceback (most recent call last)")
+    if errors.count():
+        pytest.fail(f"a cell failed while {where}:\n{errors.first.inner_text()[-3000:]}")
+
+
+def wait_until_visible(page, target, seconds: float, where: str) -> None:
+    """Wait until ``target`` (a locator) shows, failing at once if a cell raises meanwhile."""
+    deadline = time.monotonic() + seconds
+    while not target.is_visible():
+        fail_on_traceback(page, where)
+        assert time.monotonic() < deadline, f"nothing to see {seconds:.0f} s after {where}"
+        time.sleep(0.3)

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
-from notebook_page import open_and_run
+from notebook_page import open_and_run, wait_until_visible
 
 NOTEBOOK = "08_conditional_gan.ipynb"
 PANEL_MARKER = "CganPanel("
@@ -107,13 +107,7 @@ def panel_cache():
 def _open_and_run(page, lab, cells, to_run):
     dom_cells, _ = open_and_run(page, lab, NOTEBOOK, to_run)
     panel = dom_cells.nth(to_run[-1]).locator(".jp-OutputArea-output .widget-vbox").first
-    deadline = time.monotonic() + CELLS_S
-    while not panel.locator("img.widget-image").is_visible():
-        errors = page.locator(".jp-OutputArea-output", has_text="Traceback (most recent call last)")
-        if errors.count():
-            pytest.fail(f"a cell failed:\n{errors.first.inner_text()[-3000:]}")
-        assert time.monotonic() < deadline, f"no panel {CELLS_S} s after running cells {to_run}"
-        time.sleep(0.3)
+    wait_until_visible(page, panel.locator("img.widget-image"), CELLS_S, f"running cells {to_run}")
     return panel
 
 

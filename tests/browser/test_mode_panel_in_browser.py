@@ -16,8 +16,7 @@ import json
 import re
 import time
 
-import pytest
-from notebook_page import open_and_run
+from notebook_page import open_and_run, wait_until_visible
 
 NOTEBOOK = "06_mode_collapse.ipynb"
 PANEL_MARKER = "ModePanel("
@@ -87,13 +86,7 @@ def _served_notebook(lab) -> list[dict]:
 def _run_cells(page, lab, cells, to_run):
     dom_cells, _ = open_and_run(page, lab, NOTEBOOK, to_run)
     panel = dom_cells.nth(to_run[-1]).locator(".mode-panel").first
-    deadline = time.monotonic() + CELLS_S
-    while not panel.is_visible():
-        errors = page.locator(".jp-OutputArea-output", has_text="Traceback (most recent call")
-        if errors.count():
-            pytest.fail(f"a cell failed:\n{errors.first.inner_text()[-3000:]}")
-        assert time.monotonic() < deadline, f"no panel {CELLS_S} s after running {to_run}"
-        time.sleep(0.5)
+    wait_until_visible(page, panel, CELLS_S, f"running cells {to_run}")
     return panel
 
 
