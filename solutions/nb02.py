@@ -1,0 +1,39 @@
+"""Reference solutions of the exercises of notebook 02 (freezing the discriminator), section 12."""
+
+import tensorflow as tf
+
+from gan_helpers import lessons
+
+# the notebook has it from notebook 01 (its first cell); the solution uses it the same way
+generator_loss = lessons.load("01_vanilla_gan_mnist").generator_loss
+
+d_step_frozen_before_first_call = "unchanged"
+
+d_step_frozen_after_first_call = "changes"
+
+
+def gan_generator_step(gan, G, g_opt, noise):
+    """One generator step through the stacked model: the tape differentiates G's variables only."""
+    with tf.GradientTape() as tape:
+        loss = generator_loss(gan(noise, training=True))
+    grads = tape.gradient(loss, G.trainable_variables)
+    g_opt.apply_gradients(zip(grads, G.trainable_variables))
+    return {"g_loss": loss}
+
+
+NOTES = {
+    "d_step_frozen_before_first_call": (
+        "Practises: Q1/Q4, Keras 3 reads trainable when the step is traced (the first call), "
+        "not at compile(). Typical mistake: 'changes', the Keras 2 FAQ's answer."
+    ),
+    "d_step_frozen_after_first_call": (
+        "Practises: Q3, a traced step keeps the flags it saw until a retrace (compile, "
+        "make_train_function(force=True), a new batch shape). Typical mistake: 'unchanged' (true "
+        "with run_eagerly=True only)."
+    ),
+    "gan_generator_step": (
+        "Practises: Q8's pattern on the classic stacked model: forward through gan, gradients "
+        "for G.trainable_variables only. Typical mistakes: gan.trainable_variables (D moves too), "
+        "D.trainable = False left set, the minimax loss or the fakes labelled 0, no dict returned."
+    ),
+}

@@ -1,0 +1,70 @@
+"""The exercises of notebook 02: each check passes the reference solution, says "not attempted
+yet" to the stub, and rejects typical wrong answers with their own message."""
+
+import pytest
+import tensorflow as tf
+
+from gan_helpers import exercises
+from solutions import nb02
+
+NAMES = ["d_step_frozen_before_first_call", "d_step_frozen_after_first_call", "gan_generator_step"]
+
+
+def _stub(*args):
+    raise NotImplementedError("your code here")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_reference_passes_and_stub_is_not_attempted(name):
+    check = getattr(exercises, f"check_{name}")
+    verdict = check(getattr(nb02, name), quiet=True)
+    assert verdict.passed, verdict
+    stub = _stub if callable(getattr(nb02, name)) else None
+    assert check(stub, quiet=True).status == exercises.NOT_ATTEMPTED
+    assert name in nb02.NOTES
+
+
+@pytest.mark.parametrize(
+    "name, wrong, message",
+    [
+        ("d_step_frozen_before_first_call", "changes", "not at compile()"),
+        ("d_step_frozen_before_first_call", "error", "none of D's weights changed"),
+        ("d_step_frozen_before_first_call", "nothing", "answer one of"),
+        ("d_step_frozen_after_first_call", "unchanged", "a traced step keeps the flags it saw"),
+        ("d_step_frozen_after_first_call", "error", "D's weights changed ("),
+        ("d_step_frozen_after_first_call", False, "answer one of"),
+    ],
+)
+def test_predictions_reject(name, wrong, message):
+    verdict = getattr(exercises, f"check_{name}")(wrong, quiet=True)
+    assert verdict.status == "wrong" and message in verdict.message, verdict
+
+
+def _step(variables="G", loss=nb02.generator_loss, freeze=False, result=dict):
+    def step(gan, G, g_opt, noise):
+        D = gan.layers[-1]
+        if freeze:
+            D.trainable = False
+        with tf.GradientTape() as tape:
+            g_loss = loss(gan(noise, training=True))
+        chosen = G.trainable_variables if variables == "G" else gan.trainable_variables
+        g_opt.apply_gradients(zip(tape.gradient(g_loss, chosen), chosen))
+        return result(g_loss=g_loss) if result is dict else g_loss
+
+    return step
+
+
+@pytest.mark.parametrize(
+    "wrong, message",
+    [
+        (_step(variables="gan"), "which variables does your tape differentiate?"),
+        (_step(variables="gan", freeze=True), "left D.trainable = False"),
+        (_step(loss=lambda x: nb02.generator_loss(x, "minimax")), "along the minimax loss"),
+        (_step(loss=lambda x: tf.reduce_mean(tf.nn.softplus(x))), "labels the fakes 0"),
+        (_step(loss=lambda x: tf.reduce_sum(tf.nn.softplus(-x))), "not by one gradient step"),
+        (_step(result=None), "as a dict"),
+    ],
+)
+def test_gan_generator_step_rejects(wrong, message):
+    verdict = exercises.check_gan_generator_step(wrong, quiet=True)
+    assert verdict.status == "wrong" and message in verdict.message, verdict
