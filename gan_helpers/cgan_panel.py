@@ -21,6 +21,8 @@ import io
 
 import numpy as np
 
+from gan_helpers import plotting
+
 
 def _inputs(generator) -> tuple[int, int]:
     """(noise_dim, number of classes) of a generator taking ``[z, label]``, or a clear error."""
@@ -142,9 +144,7 @@ class CganPanel:
         return [self.digit, self.morph_into, self.morph, *self.sliders]
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        plotting.display_panel(self.widget, self.image)
 
     def latent(self) -> np.ndarray:
         """The z the widgets describe: the sliders' values, then the seed's draws."""

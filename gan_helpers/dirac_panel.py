@@ -23,7 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import tensorflow as tf
 
-from gan_helpers import lessons
+from gan_helpers import lessons, plotting
 from gan_helpers.config import check_int
 from gan_helpers.plotting import FIGURE_WIDTH
 from gan_helpers.training import NonFiniteLossError
@@ -258,9 +258,7 @@ class DiracPanel:
         ]
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        plotting.display_panel(self.widget, self.image)
 
     def config(self) -> DiracConfig:
         """The settings the widgets show now."""

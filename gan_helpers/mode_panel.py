@@ -49,7 +49,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_helpers import mixtures
+from gan_helpers import mixtures, plotting
 from gan_helpers.config import check_int
 from gan_helpers.plotting import COURSE_STYLE, FIGURE_WIDTH
 from gan_helpers.training import History, NonFiniteLossError, TrainingLoop
@@ -797,6 +797,4 @@ class ModePanel:
         )
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        plotting.display_panel(self.widget, self.image)

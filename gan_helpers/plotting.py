@@ -218,3 +218,21 @@ class LivePlot:
 
     def save(self, path: str) -> None:
         self.fig.savefig(path, dpi=100, bbox_inches="tight")
+
+
+def display_panel(widget, image) -> None:
+    """Show an ipywidgets ``widget``, with a still of its ``image`` for pages that have no kernel.
+
+    JupyterLab and Voila draw the live panel: their widget renderer outranks any image. A page
+    without a kernel (the course site, any nbconvert export) cannot draw a widget, so the same
+    output also carries ``image`` (an ``ipywidgets.Image``) as it was when the cell ran: the site
+    shows what the panel showed, and says that the sliders need JupyterLab.
+    """
+    import base64
+
+    from IPython.display import display
+
+    bundle = widget._repr_mimebundle_()
+    if image.value:
+        bundle[f"image/{image.format}"] = base64.b64encode(image.value).decode()
+    display(bundle, raw=True)

@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from gan_helpers import toy
+from gan_helpers import plotting, toy
 from gan_helpers.plotting import FIGURE_WIDTH
 from gan_helpers.toy import CHUNK, MAX_NOISE_DIM, X_GRID, Lesson, ToyConfig, ToyResult
 
@@ -221,9 +221,7 @@ class ToyPanel:
         ]
 
     def _ipython_display_(self):
-        from IPython.display import display
-
-        display(self.widget)
+        plotting.display_panel(self.widget, self.image)
 
     def config(self) -> ToyConfig:
         """The settings the widgets show now."""
