@@ -8,18 +8,26 @@
   JupyterLab shows it at its natural size (course style: ``gan_helpers.plotting``). Every figure is
   also saved as ``artifacts/figures/<notebook>-cell<N>-<k>.png``, exactly as JupyterLab shows it,
   to look at what changed without running anything again (``artifacts/`` is not committed).
+
+It also keeps what the run produced, so that nothing runs twice: each notebook that ran in full
+is written to ``build/executed/<profile>/`` with every cell's outputs and the kernel's measured
+cost (wall time, CPU time, peak RSS), and the site and the slides are built from those copies
+(``course/executed.py``).
 """
 
 from __future__ import annotations
 
 import base64
+import os
 import re
 import struct
+import time
 from pathlib import Path
 
 from gan_helpers import startup
 
 import pytest
+from course import executed
 
 # a JupyterLab output area at 1280 px wide measures about 1,050 px
 MAX_FIGURE_PX = 1050
@@ -62,9 +70,63 @@ def cell_problems(outputs, expected_stderr=()) -> list[str]:
     return problems
 
 
+def _start_recording(notebook) -> None:
+    """Keep every kernel message nbval reads for this notebook (nbval keeps no outputs)."""
+    if hasattr(notebook, "recorded"):
+        return
+    notebook.recorded, notebook.outputs, notebook.passed = [], {}, True
+    notebook.started = time.monotonic()
+    read = notebook.get_kernel_message
+
+    def read_and_keep(*args, **kwargs):
+        msg = read(*args, **kwargs)
+        notebook.recorded.append(msg)
+        return msg
+
+    notebook.get_kernel_message = read_and_keep
+
+
+def _cell_outputs(messages: list[dict]) -> list[dict]:
+    request = next(
+        (m["parent_header"].get("msg_id") for m in messages if m["msg_type"] == "execute_input"),
+        None,
+    )
+    mine = [m for m in messages if m["parent_header"].get("msg_id") == request]
+    return executed.outputs_from_messages(mine)
+
+
+def _kernel_cost(notebook) -> dict:
+    """Wall time of the run; CPU time and peak RSS of the kernel process (Linux /proc)."""
+    cost = {"wall_s": round(time.monotonic() - notebook.started, 1)}
+    try:
+        pid = notebook.kernel.km.provisioner.pid
+        status = Path(f"/proc/{pid}/status").read_text()
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks = sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+        peak_kb = int(re.search(r"VmHWM:\s+(\d+)", status).group(1))
+        cost.update(cpu_s=round(ticks, 1), peak_rss_mb=round(peak_kb / 1024))
+    except (AttributeError, OSError, ValueError):
+        pass
+    return cost
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    result = yield
+    notebook = item.parent if hasattr(item, "cell_num") else None
+    if notebook is not None:
+        _start_recording(notebook)
+        first = len(notebook.recorded)
+    try:
+        result = yield
+    except pytest.skip.Exception:
+        raise
+    except BaseException:
+        if notebook is not None:
+            notebook.passed = False
+        raise
+    finally:
+        if notebook is not None:
+            notebook.outputs[item.cell_num] = _cell_outputs(notebook.recorded[first:])
     outputs = getattr(item, "test_outputs", None)
     cell = getattr(item, "cell", None)
     if outputs is not None and cell is not None:
@@ -74,5 +136,20 @@ def pytest_runtest_call(item):
             (FIGURES / name).write_bytes(png)
         problems = cell_problems(outputs, cell.metadata.get("expected_stderr", ()))
         if problems:
+            notebook.passed = False
             pytest.fail("\n".join(problems), pytrace=False)
     return result
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a notebook's last cell, before nbval stops its kernel: save the executed copy."""
+    notebook = item.parent if hasattr(item, "cell_num") else None
+    if notebook is None or not hasattr(notebook, "outputs"):
+        return
+    if nextitem is not None and nextitem.parent is notebook:
+        return
+    code_cells = sum(c.cell_type == "code" for c in notebook.nb.cells)
+    if len(notebook.outputs) == code_cells:
+        cost = _kernel_cost(notebook)
+        executed.write(Path(notebook.path), notebook.outputs, notebook.passed, cost)
