@@ -14,7 +14,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install lab app test test-unit test-browser test-notebooks test-seeds lint benchmark clean
+.PHONY: install lab app test test-unit test-browser test-notebooks test-seeds site slides solutions \
+	lint benchmark clean
 
 $(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	@test -n "$(PYTHON)" && $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { echo "This course needs Python 3.11 or newer ($(or $(PYTHON),none) found): use conda (README), install python3.11 from your OS, or run PYTHON=/path/to/python3.11 make $(MAKECMDGOALS)"; exit 1; }
@@ -38,9 +39,15 @@ lab: install
 app: install
 	bash scripts/app.sh $(ARGS)
 
+# Two workers (pytest-xdist; --dist loadscope keeps each notebook's cells in order in one kernel),
+# then the site: nbval leaves each notebook's executed copy in build/executed/quick/, from which
+# tests/browser/test_site_in_browser.py builds the site and the slides (nothing runs twice).
+SITE_TEST := tests/browser/test_site_in_browser.py
 test: install
 	@bash scripts/ensure_browser.sh
-	GAN_HELPERS_QUICK=1 $(PY) -m pytest -rs tests notebooks --nbval-lax --nbval-current-env --durations=20
+	GAN_HELPERS_QUICK=1 $(PY) -m pytest -rs -n 2 --dist loadscope notebooks tests --ignore=$(SITE_TEST) \
+	  --nbval-lax --nbval-current-env --durations=20
+	GAN_HELPERS_QUICK=1 $(PY) -m pytest -rs $(SITE_TEST)
 
 test-unit: install
 	GAN_HELPERS_QUICK=1 $(PY) -m pytest -rs tests --ignore=tests/browser
@@ -50,7 +57,7 @@ test-browser: install
 	GAN_HELPERS_QUICK=1 $(PY) -m pytest -rs tests/browser -v
 
 test-notebooks: install
-	GAN_HELPERS_QUICK=1 $(PY) -m pytest notebooks --nbval-lax --nbval-current-env
+	GAN_HELPERS_QUICK=1 $(PY) -m pytest -n 2 --dist loadscope notebooks --nbval-lax --nbval-current-env
 
 # Every claim must hold for other base seeds too (GAN_HELPERS_SEED, see README): the quick suite
 # for base seeds 1 and 2. Each run names the failed asserts and the seed it ran with.
@@ -59,6 +66,20 @@ test-seeds: install
 	  GAN_HELPERS_SEED=$$s GAN_HELPERS_QUICK=1 $(PY) -m pytest notebooks --nbval-lax --nbval-current-env -q -rf \
 	    || fail="$$fail $$s"; \
 	done; test -z "$$fail" || { echo "claims failed for base seed(s):$$fail (see above)"; exit 1; }
+
+# The course as static pages (build/site/index.html) and reveal.js decks (build/site/slides/), for
+# reading before installing and for a room with no network. Full profile by default; a notebook
+# whose code has not changed since its last passing run is not run again (course/executed.py).
+#   GAN_HELPERS_QUICK=1 make site    quick profile, in minutes
+site: install
+	$(PY) -m course.site
+
+slides: install
+	$(PY) -m course.slides
+
+# The instructor's copies of the notebooks, exercises solved, and notes (build/solutions/).
+solutions: install
+	$(PY) -m course.solutions
 
 # Format and fix what ruff can fix by itself (the package, tests, benchmarks and notebooks).
 lint: install

@@ -1,0 +1,133 @@
+"""The course site and its slides, opened from the disk in headless Chromium, with no network.
+
+``make test`` runs the notebooks under nbval first (``notebooks`` comes before ``tests`` on its
+command line); the fixture below builds the site and the decks from those executed copies
+(``course/site.py``, ``--no-execute``: nothing runs twice). Every page must load without a console
+error and without asking the network for anything, show every image at a non-zero size, typeset
+its formulas with the bundled MathJax, and link only to files that exist; one deck must advance
+through its slides. Screenshots go to ``artifacts/site/``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+
+from course import executed, site, slides
+
+OUT = executed.ROOT / "build" / "test-site"
+SHOTS = executed.ROOT / "artifacts" / "site"
+
+
+@pytest.fixture(scope="module")
+def built_site() -> Path:
+    profile = executed.profile()
+    try:
+        site.build(OUT, profile, execute=False)
+        slides.build(OUT, profile, execute=False)
+    except SystemExit as stop:
+        pytest.fail(f"the site could not be built from the executed notebooks: {stop}")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return OUT
+
+
+def _open(page, path: Path) -> dict:
+    """Open ``path`` from the disk; collect console errors and any request off the disk."""
+    seen = {"errors": [], "network": [], "failed": []}
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on(
+        "request",
+        lambda r: (
+            urlparse(r.url).scheme not in {"file", "data", "blob"} and seen["network"].append(r.url)
+        ),
+    )
+    page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+    page.goto(path.as_uri(), wait_until="load")
+    return seen
+
+
+def _broken_links(page, path: Path) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+    broken = []
+    for href in hrefs:
+        url = urlparse(href)
+        if url.scheme or not url.path:
+            continue
+        if not (path.parent / unquote(url.path)).exists():
+            broken.append(href)
+    return broken
+
+
+def _empty_images(page) -> list[str]:
+    return page.eval_on_selector_all(
+        "img",
+        "els => els.filter(e => !(e.complete && e.naturalWidth > 0 && e.naturalHeight > 0))"
+        ".map(e => (e.getAttribute('src') || '').slice(0, 60))",
+    )
+
+
+def test_every_page_loads_offline_with_images_links_and_math(built_site, page):
+    pages = sorted(built_site.glob("*.html")) + [built_site / "slides" / "index.html"]
+    notebooks = [p for p in pages if p.name[:2].isdigit()]
+    assert len(notebooks) == len(executed.course_notebooks()), "one page per notebook"
+    problems = []
+    for path in pages:
+        seen = _open(page, path)
+        if path.name[:2].isdigit():
+            # MathJax typesets after the page's load event
+            page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        name = path.relative_to(built_site)
+        problems += [f"{name}: console error: {e}" for e in seen["errors"]]
+        problems += [f"{name}: asks the network for {u}" for u in seen["network"]]
+        problems += [f"{name}: could not load {u[:80]}" for u in seen["failed"]]
+        problems += [f"{name}: image not shown: {s}" for s in _empty_images(page)]
+        problems += [f"{name}: broken link: {h}" for h in _broken_links(page, path)]
+        if path.stem in {"index", "01_vanilla_gan_mnist", "03_toy_gaussian_gan"}:
+            page.screenshot(path=str(SHOTS / f"{path.stem}.png"))
+    assert not problems, "\n".join(problems)
+
+
+def test_formulas_are_typeset_by_the_bundled_mathjax(built_site, page):
+    seen = _open(page, built_site / "01_vanilla_gan_mnist.html")
+    page.evaluate("() => MathJax.startup.promise.then(() => true)")
+    typeset = page.locator("mjx-container svg").count()
+    assert typeset >= 10, f"only {typeset} formulas typeset"
+    text = page.evaluate(
+        "() => [...document.querySelectorAll('.jp-MarkdownOutput')].map(e => e.innerText).join()"
+    )
+    raw = re.search(r"\$[^$\s][^$]*\\[a-zA-Z]+[^$]*\$", text)
+    assert not raw, f"a formula is still shown as raw text: {raw.group(0)[:60] if raw else None}"
+    assert not seen["errors"], seen["errors"]
+
+
+def test_a_panel_page_shows_the_panels_image_and_says_it_needs_a_kernel(built_site, page):
+    _open(page, built_site / "03_toy_gaussian_gan.html")
+    note = page.locator(".course-note", has_text="interactive panel")
+    assert note.count() >= 1, "the panel's cell should say that its sliders need a kernel"
+    still = note.first.locator("xpath=following::img[1]")
+    assert still.evaluate("e => e.naturalWidth") > 0, "the panel's still image is missing"
+
+
+def test_a_deck_advances_through_its_slides(built_site, page):
+    seen = _open(page, built_site / "slides" / "07_dirac_gan.html")
+    page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
+    total = page.evaluate("() => Reveal.getTotalSlides()")
+    assert total >= 10, f"only {total} slides: is the slideshow metadata set?"
+    visited = []
+    for _ in range(4):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(150)
+        visited.append(page.evaluate("() => Reveal.getIndices().h"))
+    assert visited == [1, 2, 3, 4], f"slides visited: {visited}"
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_timeout(150)
+    assert page.evaluate("() => Reveal.availableRoutes().down"), "no sub-slide under slide 3"
+    page.keyboard.press("ArrowDown")
+    page.wait_for_timeout(150)
+    assert page.evaluate("() => Reveal.getIndices().v") == 1, "ArrowDown did not go down"
+    page.screenshot(path=str(SHOTS / "deck-07.png"))
+    assert not seen["errors"] and not seen["network"], seen
