@@ -48,6 +48,11 @@ class Verdict:
     def __str__(self) -> str:
         return f"{MARKS[self.status]} {self.exercise}: {self.status}. {self.message}".rstrip()
 
+    def _ipython_display_(self) -> None:
+        # a check on a cell's last line has printed its verdict already: show it once, not twice
+        if not getattr(self, "printed", False):
+            print(self)
+
 
 class Wrong(Exception):
     """Raised inside a check body: the message says what is wrong with the learner's answer."""
@@ -92,6 +97,7 @@ def check(exercise: str) -> Callable:
                 )
             if not quiet:
                 print(verdict)
+                object.__setattr__(verdict, "printed", True)
             return verdict
 
         run.exercise = exercise
