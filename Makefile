@@ -1,9 +1,10 @@
 # The two commands a newcomer needs (see README.md):
 #   make lab    install everything into .venv/ and open the collection in JupyterLab
-#   make test   install everything into .venv/ and run all tests (unit tests, the browser test of
-#               the widgets, and every notebook under nbval, quick profile). Where Chromium is
-#               missing it says so and installs it with apt-get (scripts/ensure_browser.sh;
-#               GAN_COURSE_NO_APT=1 skips that); without a browser the browser test is skipped.
+#   make test   install everything into .venv/ and run all tests (unit tests, every notebook under
+#               nbval in the quick profile, the browser tests of the widgets, then the site and the
+#               slides built from those runs and opened in a browser). Where Chromium is missing it
+#               says so and installs it with apt-get (scripts/ensure_browser.sh;
+#               GAN_COURSE_NO_APT=1 skips that); without a browser the browser tests are skipped.
 # Both create .venv/ on first use and reinstall only when requirements.txt or pyproject.toml change.
 
 # The newest Python 3.11+ found on the PATH, unless you name one: PYTHON=/path/to/python3.11 make lab
@@ -90,4 +91,4 @@ benchmark: install
 	$(PY) benchmarks/training_loop.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache build

@@ -93,12 +93,16 @@ def outputs_from_messages(messages: list[dict]) -> list[dict]:
 
 
 def write(notebook: Path, outputs: dict[int, list], passed: bool, cost: dict) -> Path:
-    """Save ``notebook`` with each code cell's outputs (by code-cell index) and its key."""
+    """Save ``notebook`` with each code cell's outputs (by code-cell index) and its key.
+
+    Cells are numbered ``In [1]``, ``In [2]``, ... as a Run All numbers them (nbval runs each cell
+    without storing it in the kernel's history, so the kernel's own count stays at 1)."""
     name = profile()
     nb = nbformat.read(notebook, as_version=4)
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     for i, cell in enumerate(code_cells):
         cell.outputs = outputs.get(i, [])
+        cell.execution_count = i + 1 if i in outputs else None
     nb.metadata["gan_course"] = {
         "key": key(notebook, name),
         "profile": name,
@@ -123,7 +127,7 @@ def load(notebook: Path, profile_name: str) -> nbformat.NotebookNode | None:
     nb = nbformat.read(notebook, as_version=4)
     ran = [c for c in done.cells if c.cell_type == "code"]
     for cell, old in zip((c for c in nb.cells if c.cell_type == "code"), ran):
-        cell.outputs = old.outputs
+        cell.outputs, cell.execution_count = old.outputs, old.execution_count
     nb.metadata["gan_course"] = info
     return nb
 

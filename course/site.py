@@ -110,7 +110,7 @@ def title(nb: nbformat.NotebookNode) -> str:
     for cell in nb.cells:
         found = re.search(r"^# (.+)$", cell.source, re.M) if cell.cell_type == "markdown" else None
         if found:
-            return found.group(1).strip()
+            return found.group(1).replace("`", "").strip()
     return "untitled"
 
 

@@ -87,6 +87,7 @@ def _start_recording(notebook) -> None:
 
 
 def _cell_outputs(messages: list[dict]) -> list[dict]:
+    """The outputs of the cell nbval just ran, from the messages read while it ran."""
     request = next(
         (m["parent_header"].get("msg_id") for m in messages if m["msg_type"] == "execute_input"),
         None,
