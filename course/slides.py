@@ -72,8 +72,8 @@ def tag(paths: list[Path]) -> int:
     """Write the rule's slide type into every cell that has none; returns how many were set."""
     changed = 0
     for path in paths:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-        nb = nbformat.from_dict(raw)
+        text = path.read_text(encoding="utf-8")
+        raw, nb = json.loads(text), nbformat.reads(text, as_version=4)
         for cell, kind in zip(raw["cells"], slide_types(nb)):
             if "slideshow" not in cell["metadata"]:
                 cell["metadata"]["slideshow"] = {"slide_type": kind}

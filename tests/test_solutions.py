@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from course import executed, solutions
-from gan_helpers import exercises
+from gan_helpers import exercises, lessons
 
 NOTEBOOKS = [p for p in executed.course_notebooks() if not p.name.startswith("00")]
 
@@ -40,7 +40,8 @@ def test_stubs_say_not_attempted_and_solutions_pass(path):
         assert lines[-1] == f"exercises.check_{name}({name})", f"{name}: last line is the check"
         check = getattr(exercises, f"check_{name}")
         assert check.exercise == name
-        namespace = {"exercises": exercises}
+        # the stub may use the notebook's constants (e.g. GP_WEIGHT): run it among its lesson code
+        namespace = {**vars(lessons.load(path.stem)), "exercises": exercises}
         exec("\n".join(lines[:-1]), namespace)
         stub = check(namespace[name], quiet=True)
         assert stub.status == exercises.NOT_ATTEMPTED, f"{name}: the stub gives {stub}"

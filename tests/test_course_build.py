@@ -1,0 +1,110 @@
+"""The pieces the site and the slides are built from (``course/``), without a browser."""
+
+from __future__ import annotations
+
+import shutil
+
+import nbformat
+import pytest
+
+from course import executed, site, slides
+from gan_helpers import plotting
+
+
+def _msg(kind: str, content: dict) -> dict:
+    return {"msg_type": kind, "content": content, "header": {"msg_type": kind}}
+
+
+def test_outputs_follow_clear_output_and_display_updates_as_jupyterlab_does():
+    frame = {"data": {"text/plain": "frame 1"}, "metadata": {}, "transient": {"display_id": "a"}}
+    last = {"data": {"text/plain": "frame 9"}, "metadata": {}, "transient": {"display_id": "a"}}
+    messages = [
+        _msg("stream", {"name": "stdout", "text": "step 1\n"}),
+        _msg("stream", {"name": "stdout", "text": "step 2\n"}),
+        _msg("display_data", frame),
+        _msg("update_display_data", last),
+        _msg("clear_output", {"wait": True}),
+        _msg("stream", {"name": "stdout", "text": "done\n"}),
+        _msg("display_data", last),
+        _msg("update_display_data", {**last, "data": {"text/plain": "frame 10"}}),
+    ]
+    outputs = executed.outputs_from_messages(messages)
+    assert [o.get("text") or o["data"]["text/plain"] for o in outputs] == ["done\n", "frame 10"]
+    before_clear = executed.outputs_from_messages(messages[:4])
+    assert before_clear[0]["text"] == "step 1\nstep 2\n", "stream chunks are joined"
+    assert before_clear[1]["data"]["text/plain"] == "frame 9", "a live plot keeps its last frame"
+
+
+def test_the_key_ignores_markdown_and_follows_code(tmp_path, monkeypatch):
+    source = executed.NOTEBOOKS / "07_dirac_gan.ipynb"
+    copy = tmp_path / source.name
+    shutil.copy(source, copy)
+    before = executed.key(copy, "quick")
+    nb = nbformat.read(copy, as_version=4)
+    nb.cells[0].source += "\n\nA sentence edited."
+    nbformat.write(nb, copy)
+    assert executed.key(copy, "quick") == before, "editing a sentence must not retrain"
+    assert executed.key(copy, "full") != before, "each profile has its own outputs"
+    monkeypatch.setenv("GAN_HELPERS_SEED", "1")
+    assert executed.key(copy, "quick") != before, "each base seed has its own outputs"
+    monkeypatch.delenv("GAN_HELPERS_SEED")
+    code = next(c for c in nb.cells if c.cell_type == "code")
+    code.source += "\nx = 1"
+    nbformat.write(nb, copy)
+    assert executed.key(copy, "quick") != before, "a code change must run the notebook again"
+
+
+def test_a_panel_shows_its_still_image_where_there_is_no_kernel():
+    widgets = pytest.importorskip("ipywidgets")
+    image = widgets.Image(value=b"\x89PNG fake", format="png")
+    box = widgets.VBox([image])
+    bundle = box._repr_mimebundle_()
+    bundle["image/png"] = "iVBORw0KGgo="
+    out = nbformat.v4.new_output("display_data", data=bundle)
+    shown = site.static_outputs([out])
+    assert "interactive panel" in shown[0]["data"]["text/html"]
+    assert list(shown[1]["data"]) == ["image/png"], "the still image, without the widget"
+    assert site.WIDGET not in str(shown)
+    assert callable(plotting.display_panel)
+
+
+def test_links_between_notebooks_point_at_their_pages():
+    text = "see [04](04_dcgan_mnist.ipynb#2.-A) and [web](https://x.org/a.ipynb)"
+    assert (
+        site.local_links(text)
+        == "see [04](04_dcgan_mnist.html#2.-A) and [web](https://x.org/a.ipynb)"
+    )
+
+
+def test_the_landing_page_reads_what_each_notebook_teaches_from_notebook_00():
+    start = nbformat.read(executed.course_notebooks()[0], as_version=4)
+    teaches = site.teaches(start)
+    assert sorted(teaches) == [p.name[:2] for p in executed.course_notebooks()]
+
+
+def test_slide_rules():
+    md = nbformat.v4.new_markdown_cell
+    code = nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            md("# Title\ntext"),
+            md("more text"),
+            code("x = 1"),
+            md("what x shows"),
+            code("assert x == 1\nassert x > 0"),
+            md("### A detail"),
+        ]
+    )
+    assert slides.slide_types(nb) == ["slide", "-", "subslide", "subslide", "skip", "subslide"]
+    nb.cells[4].metadata["slideshow"] = {"slide_type": "fragment"}
+    assert slides.slide_types(nb)[4] == "fragment", "metadata set by hand wins over the rule"
+
+
+@pytest.mark.parametrize("path", executed.course_notebooks(), ids=lambda p: p.stem)
+def test_every_cell_has_a_slide_type(path):
+    nb = nbformat.read(path, as_version=4)
+    untagged = [i for i, c in enumerate(nb.cells) if "slideshow" not in c.metadata]
+    assert not untagged, (
+        f"cells {untagged} of {path.name} have no slideshow metadata: run "
+        "`.venv/bin/python -m course.slides --tag`, then adjust by hand where needed"
+    )
