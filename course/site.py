@@ -24,6 +24,7 @@ from pathlib import Path
 import mistune
 import nbformat
 from jinja2 import Environment, FileSystemLoader
+from markupsafe import Markup
 from nbconvert import HTMLExporter
 
 from course import executed
@@ -120,6 +121,12 @@ def teaches(start_page: nbformat.NotebookNode) -> dict[str, str]:
     return dict(rows)
 
 
+def inline_markdown(text: str) -> Markup:
+    """One line of markdown (`code`, **bold**) as HTML, without the paragraph around it."""
+    html = mistune.html(text).strip()
+    return Markup(html.removeprefix("<p>").removesuffix("</p>"))
+
+
 def page_name(path: Path) -> str:
     return path.stem + ".html"
 
@@ -169,7 +176,7 @@ def render_landing(pages: list[dict], notebooks: dict, out: Path, profile: str) 
             {
                 **page,
                 "number": number,
-                "teaches": what.get(number, ""),
+                "teaches": inline_markdown(what.get(number, "")),
                 "builds_on": BUILDS_ON.get(number, ""),
                 "time": minutes(cost.get("wall_s")),
                 "memory": f"{cost['peak_rss_mb'] / 1024:.1f} GB" if "peak_rss_mb" in cost else "",
