@@ -64,7 +64,7 @@ test-notebooks: install
 # for base seeds 1 and 2. Each run names the failed asserts and the seed it ran with.
 test-seeds: install
 	@fail=""; for s in 1 2; do echo "=== base seed $$s ==="; \
-	  GAN_HELPERS_SEED=$$s GAN_HELPERS_QUICK=1 $(PY) -m pytest notebooks --nbval-lax --nbval-current-env -q -rf \
+	  GAN_HELPERS_SEED=$$s GAN_HELPERS_QUICK=1 $(PY) -m pytest -n 2 --dist loadscope notebooks --nbval-lax --nbval-current-env -q -rf \
 	    || fail="$$fail $$s"; \
 	done; test -z "$$fail" || { echo "claims failed for base seed(s):$$fail (see above)"; exit 1; }
 
