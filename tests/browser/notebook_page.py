@@ -61,3 +61,20 @@ def wait_until_visible(page, target, seconds: float, where: str) -> None:
         fail_on_traceback(page, where)
         assert time.monotonic() < deadline, f"nothing to see {seconds:.0f} s after {where}"
         time.sleep(0.3)
+
+
+def presentation_mode(page) -> None:
+    """What the README tells a lecturer: close the left sidebar (Ctrl+B), then View > Appearance >
+    Presentation Mode. JupyterLab keeps the mode between pages, so it is switched on only if off."""
+    from playwright.sync_api import expect
+
+    page.keyboard.press("Escape")
+    if page.locator("#jp-left-stack").is_visible():
+        page.keyboard.press("Control+b")
+    shell = page.locator(".jp-LabShell")
+    if "jp-mod-presentationMode" not in (shell.get_attribute("class") or ""):
+        page.locator(".lm-MenuBar-item", has_text=re.compile("^View$")).click()
+        page.locator(".lm-Menu-item", has_text=re.compile("^Appearance")).hover()
+        page.locator(".lm-Menu-item", has_text=re.compile("^Presentation Mode")).click()
+    expect(shell).to_have_class(re.compile(r"\bjp-mod-presentationMode\b"))
+    expect(page.locator("#jp-left-stack")).to_be_hidden()

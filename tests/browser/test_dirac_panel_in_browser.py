@@ -2,9 +2,10 @@
 
 JupyterLab (the project's own, quick profile) serves a copy of notebook 07; headless Chromium opens
 it and runs only the cells the panel needs: the first code cell (style, profile), the ``lesson``
-cells before the panel, the cell that bundles them (``DiracLesson(``) and the panel cell. Then it
-moves the ``h`` slider with the keyboard, as a learner does, and checks that the status reports the
-new h and that the figure (trajectory and distance curve) changed. A screenshot of the panel goes
+cells before the panel, the cell that bundles them (``DiracLesson(``) and the panel cell. Then, in
+Presentation Mode at 1280x720 (as a lecturer shows it), it moves the ``h`` slider with the keyboard,
+as a learner does, and checks that the status reports the new h and that the figure (trajectory and
+distance curve) changed: the widgets work in Presentation Mode. A screenshot of the panel goes
 to ``artifacts/browser/dirac_panel.png``. Skipped (with the reason) where no Chromium is installed.
 """
 
@@ -15,7 +16,7 @@ import re
 import time
 
 import pytest
-from notebook_page import open_and_run
+from notebook_page import open_and_run, presentation_mode
 
 NOTEBOOK = "07_dirac_gan.ipynb"
 PANEL_MARKER = "DiracPanel("
@@ -73,6 +74,9 @@ def test_dirac_panel_in_browser(page, lab, artifacts):
         details = errors.first.inner_text()[-3000:] if errors.count() else "no traceback shown"
         pytest.fail(f"the panel did not appear after running cells {to_run}:\n{details}")
     setup_s = time.monotonic() - started
+    # the widgets keep working in Presentation Mode on a 1280x720 projector (README, lecturers)
+    page.set_viewport_size({"width": 1280, "height": 720})
+    presentation_mode(page)
     status_before, image_before = _status(panel), figure.screenshot()
     assert "h=0.1," in status_before, status_before
 

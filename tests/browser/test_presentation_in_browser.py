@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from notebook_page import presentation_mode
+
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = "04_dcgan_mnist.ipynb"
 
@@ -42,25 +44,13 @@ def _line_length() -> int:
 
 
 def test_code_fits_presentation_mode_at_1280x720(page, lab, artifacts):
-    from playwright.sync_api import expect
 
     notebook = NOTEBOOK
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"{lab.url}lab/tree/{notebook}?token={lab.token}&reset")
     cells = page.locator(".jp-NotebookPanel .jp-CodeCell")
     cells.first.wait_for(state="visible", timeout=60_000)
-    page.keyboard.press("Escape")
-    # what the README tells a lecturer: close the left sidebar (Ctrl+B), then View > Appearance >
-    # Presentation Mode (the mode is kept between pages, so switch it on only when it is off)
-    if page.locator("#jp-left-stack").is_visible():
-        page.keyboard.press("Control+b")
-    shell = page.locator(".jp-LabShell")
-    if "jp-mod-presentationMode" not in (shell.get_attribute("class") or ""):
-        page.locator(".lm-MenuBar-item", has_text=re.compile("^View$")).click()
-        page.locator(".lm-Menu-item", has_text=re.compile("^Appearance")).hover()
-        page.locator(".lm-Menu-item", has_text=re.compile("^Presentation Mode")).click()
-    expect(shell).to_have_class(re.compile(r"\bjp-mod-presentationMode\b"))
-    expect(page.locator("#jp-left-stack")).to_be_hidden()
+    presentation_mode(page)
     page.wait_for_timeout(300)
     measured = page.evaluate(MEASURE)
     page.screenshot(path=str(artifacts / f"presentation-{notebook[:2]}.png"))
