@@ -50,6 +50,8 @@ def app_url(tmp_path_factory):
 
 
 def test_app_in_browser(page, app_url, artifacts):
+    from playwright.sync_api import expect
+
     started = time.monotonic()
     outside = []
 
@@ -86,40 +88,22 @@ def test_app_in_browser(page, app_url, artifacts):
         handle.press(key)
     assert slider("k").locator(".widget-readout").inner_text().strip() == "19"
     status = toy.locator(".widget-html-content").first
-    page.wait_for_function(
-        "(el) => el.textContent.startsWith('done: k=19 ')",
-        arg=status.element_handle(),
-        timeout=RUN_S * 1000,
-        polling=200,
-    )
+    # locators, not element handles: they find the element again if the widget is redrawn, and
+    # a failure names the text they saw
+    expect(status).to_have_text(re.compile(r"^done: k=19 "), timeout=RUN_S * 1000)
     assert " steps=20 " in status.inner_text() and "W1" in status.inner_text()
     toy_s = time.monotonic() - started - loaded_s
 
     # notebook 06's panel: Train, a few live pictures, Stop
     mode_status = mode.locator(".mode-panel-status .widget-html-content")
     scores = mode.locator(".mode-panel-scores .widget-html-content")
-    page.wait_for_function(
-        "(el) => el.textContent.startsWith('ready: ')",
-        arg=mode_status.element_handle(),
-        timeout=RUN_S * 1000,
-    )
+    expect(mode_status).to_have_text(re.compile(r"^ready: "), timeout=RUN_S * 1000)
     mode.get_by_role("button", name="Train", exact=True).click()
-    page.wait_for_function(
-        "(el) => /G steps [1-9]/.test(el.textContent)",
-        arg=scores.element_handle(),
-        timeout=RUN_S * 1000,
-        polling=100,
-    )
+    expect(scores).to_contain_text(re.compile(r"G steps [1-9]"), timeout=RUN_S * 1000)
     first = scores.inner_text()
-    page.wait_for_function(
-        "([el, first]) => el.textContent !== first", arg=[scores.element_handle(), first]
-    )
+    expect(scores).not_to_have_text(first, timeout=RUN_S * 1000)
     mode.get_by_role("button", name="Stop", exact=True).click()
-    page.wait_for_function(
-        "(el) => el.textContent.startsWith('stopped: ')",
-        arg=mode_status.element_handle(),
-        timeout=10_000,
-    )
+    expect(mode_status).to_have_text(re.compile(r"^stopped: "), timeout=10_000)
     page.screenshot(path=str(artifacts / "app.png"), full_page=True)
     # Voila 0.5.13's "lab" template links Font Awesome from a CDN (icons; the panels use none):
     # refused here, as offline, and the page works without it. Nothing else may leave.
