@@ -1,14 +1,11 @@
-"""Notebook 06's exercise checks: the solutions pass, stubs and typical mistakes do not."""
+"""Notebook 06's exercise checks reject typical mistakes, each with its own message
+(tests/test_solutions.py checks that the reference solutions pass and the stubs say "not attempted
+yet")."""
 
 import numpy as np
 import pytest
 
 from gan_helpers import exercises
-from solutions import nb06
-
-
-def _stub(*args):
-    raise NotImplementedError("your code here")
 
 
 def _counter(limit, squared=False, count_samples=False):
@@ -25,15 +22,6 @@ def _counter(limit, squared=False, count_samples=False):
     return modes_captured
 
 
-def test_modes_captured_solution_passes():
-    assert exercises.check_modes_captured(nb06.modes_captured, quiet=True).passed
-
-
-def test_modes_captured_stub_is_not_attempted():
-    verdict = exercises.check_modes_captured(_stub, quiet=True)
-    assert verdict.status == exercises.NOT_ATTEMPTED
-
-
 @pytest.mark.parametrize(
     "answer, message",
     [
@@ -47,12 +35,6 @@ def test_modes_captured_stub_is_not_attempted():
 def test_modes_captured_rejects_typical_mistakes(answer, message):
     verdict = exercises.check_modes_captured(answer, quiet=True)
     assert verdict.status == "wrong" and message in verdict.message, verdict.message
-
-
-def test_pack_same_mode_solution_passes():
-    verdict = exercises.check_pack_same_mode(nb06.pack_same_mode, quiet=True)
-    assert verdict.passed, verdict.message
-    assert exercises.check_pack_same_mode(None, quiet=True).status == exercises.NOT_ATTEMPTED
 
 
 @pytest.mark.parametrize(

@@ -1,15 +1,12 @@
-"""Notebook 07's exercise checks: the solutions pass, stubs and typical mistakes do not."""
+"""Notebook 07's exercise checks reject typical mistakes, each with its own message
+(tests/test_solutions.py checks that the reference solutions pass and the stubs say "not attempted
+yet")."""
 
 import math
 
 import pytest
 
 from gan_helpers import exercises
-from solutions import nb07
-
-
-def _stub(*args):
-    raise NotImplementedError("your code here")
 
 
 def _sig(u):
@@ -34,13 +31,6 @@ def _non_saturating(theta, psi, h):
     return theta + h * psi * _sig(-psi * theta), psi - h * theta * _sig(psi * theta)
 
 
-def test_simultaneous_step_solution_passes():
-    verdict = exercises.check_simultaneous_step(nb07.simultaneous_step, quiet=True)
-    assert verdict.passed, verdict.message
-    verdict = exercises.check_simultaneous_step(_stub, quiet=True)
-    assert verdict.status == exercises.NOT_ATTEMPTED
-
-
 @pytest.mark.parametrize(
     "answer, message",
     [
@@ -55,12 +45,6 @@ def test_simultaneous_step_solution_passes():
 def test_simultaneous_step_rejects_typical_mistakes(answer, message):
     verdict = exercises.check_simultaneous_step(answer, quiet=True)
     assert verdict.status == "wrong" and message in verdict.message, verdict.message
-
-
-def test_doubling_steps_solution_passes():
-    verdict = exercises.check_doubling_steps(nb07.doubling_steps, quiet=True)
-    assert verdict.passed, verdict.message
-    assert exercises.check_doubling_steps(None, quiet=True).status == exercises.NOT_ATTEMPTED
 
 
 @pytest.mark.parametrize(
