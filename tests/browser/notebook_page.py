@@ -9,6 +9,15 @@ import time
 import pytest
 
 KERNEL_START_S = 120  # opening a notebook and starting its kernel, on a busy 2-core machine
+# every notebook's first code cell, which acts on Colab and Kaggle only (tests/test_hosted.py)
+FETCH_CELL_ID = "fetch"
+
+
+def first_code_cell(cells: list[dict]) -> int:
+    """Index of the notebook's first code cell after the fetch cell (imports, profile, seed)."""
+    return next(
+        i for i, c in enumerate(cells) if c["cell_type"] == "code" and c.get("id") != FETCH_CELL_ID
+    )
 
 
 def open_and_run(page, lab, notebook: str, to_run: list[int]) -> tuple:

@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
-from notebook_page import open_and_run, wait_until_visible
+from notebook_page import first_code_cell, open_and_run, wait_until_visible
 
 NOTEBOOK = "08_conditional_gan.ipynb"
 PANEL_MARKER = "CganPanel("
@@ -49,7 +49,7 @@ def needed_cells(cells: list[dict]) -> list[int]:
                 bound.add(node.name)
         return bound, read - bound
 
-    chosen, needed = {code[0], panel}, bound_and_read(source[panel])[1]
+    chosen, needed = {first_code_cell(cells), panel}, bound_and_read(source[panel])[1]
     for i in sorted((i for i in code if i < panel), reverse=True):
         bound, read = bound_and_read(source[i])
         if bound & needed:

@@ -16,7 +16,7 @@ import re
 import time
 
 import pytest
-from notebook_page import open_and_run, presentation_mode
+from notebook_page import first_code_cell, open_and_run, presentation_mode
 
 NOTEBOOK = "07_dirac_gan.ipynb"
 PANEL_MARKER = "DiracPanel("
@@ -35,7 +35,7 @@ def cells_for_panel(cells: list[dict]) -> list[int]:
     panel = next(i for i in code if has(i, PANEL_MARKER))
     bundle = next(i for i in code if has(i, BUNDLE_MARKER) and i != panel)
     lesson = [i for i in code if "lesson" in cells[i]["metadata"].get("tags", []) and i < panel]
-    return sorted({code[0], *lesson, bundle, panel})
+    return sorted({first_code_cell(cells), *lesson, bundle, panel})
 
 
 def test_cells_for_panel_picks_the_lesson_the_bundle_and_the_panel():

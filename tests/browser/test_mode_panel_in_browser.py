@@ -16,7 +16,7 @@ import json
 import re
 import time
 
-from notebook_page import open_and_run, wait_until_visible
+from notebook_page import first_code_cell, open_and_run, wait_until_visible
 
 NOTEBOOK = "06_mode_collapse.ipynb"
 PANEL_MARKER = "ModePanel("
@@ -62,7 +62,7 @@ def cells_to_run(cells: list[dict]) -> list[int]:
     code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
     panel = [i for i in code if PANEL_MARKER in "".join(cells[i]["source"])][0]
     lesson = {i for i in code if "lesson" in cells[i].get("metadata", {}).get("tags", [])}
-    chosen = {code[0], panel} | lesson
+    chosen = {first_code_cell(cells), panel} | lesson
     needed = set().union(*(_names("".join(cells[i]["source"]))[1] for i in chosen))
     for i in reversed([i for i in code if i < panel and i not in chosen]):
         bound, read = _names("".join(cells[i]["source"]))

@@ -22,7 +22,7 @@ import re
 import time
 
 import pytest
-from notebook_page import open_and_run, wait_until_visible
+from notebook_page import first_code_cell, open_and_run, wait_until_visible
 
 NOTEBOOK = "03_toy_gaussian_gan.ipynb"
 PANEL_MARKER = "ToyPanel("  # the code cell that builds and shows the panel
@@ -107,7 +107,10 @@ def cells_for_panel(cells: list[dict]) -> list[int]:
     code = [i for i, c in enumerate(cells) if c["cell_type"] == "code"]
     panel = [i for i in code if PANEL_MARKER in "".join(cells[i]["source"])]
     assert panel, f"{NOTEBOOK} has no code cell containing {PANEL_MARKER!r}"
-    chosen, (_, needed) = {code[0], panel[0]}, _names("".join(cells[panel[0]]["source"]))
+    chosen, (_, needed) = (
+        {first_code_cell(cells), panel[0]},
+        _names("".join(cells[panel[0]]["source"])),
+    )
     for i in reversed([i for i in code if i < panel[0]]):
         bound, read = _names("".join(cells[i]["source"]))
         if bound & needed:
