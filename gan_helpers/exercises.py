@@ -382,6 +382,8 @@ def _nb02_d_train_on_batch(train_once_first: bool) -> tuple[str, float, str]:
     D.compile(keras.optimizers.SGD(0.1), keras.losses.BinaryCrossentropy(from_logits=True))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        # DeprecationWarnings stay hidden, as they are for a user (Keras 3.13 triggers NumPy's)
+        warnings.simplefilter("ignore", DeprecationWarning)
         if train_once_first:
             D.train_on_batch(x, y)
         D.trainable = False

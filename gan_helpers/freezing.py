@@ -199,6 +199,18 @@ def bn_mode(
     return "unclear"
 
 
+def train_on_batch(model: Any, x: Any, y: Any = None) -> Any:
+    """``model.train_on_batch(x, y)`` with the model's metrics reset first: this batch's loss.
+
+    Keras 3.15 resets a model's metrics at the start of every ``train_on_batch``; Keras 3.13
+    (Colab's and Kaggle's) does not, and returns the running mean since the last reset, so from
+    the second call on the reported loss is not the batch's (measured: two calls with losses 0.25
+    and 110 report 0.25 and 55). Resetting first is right on every version, Keras 2 included.
+    """
+    model.reset_metrics()
+    return model.train_on_batch(x, y)
+
+
 # --------------------------------------------------------------------------------------------
 # One experiment: fresh models and fixed batches
 # --------------------------------------------------------------------------------------------
@@ -239,7 +251,7 @@ class Lab:
 
     def train_d(self) -> float:
         """One ``D.train_on_batch`` on the fixed discriminator batch."""
-        return self.D.train_on_batch(self.d_x, self.d_y)
+        return train_on_batch(self.D, self.d_x, self.d_y)
 
     def fit_d(self) -> float:
         """One epoch of ``D.fit`` on the same batch, as one batch of 32: returns its loss."""
@@ -320,7 +332,7 @@ def _alternate(lab: Lab, gan: Any) -> list[Step]:
     """The classic loop's two calls: ``D.train_on_batch``, then ``gan.train_on_batch``."""
     return [
         Step("D", "D.train_on_batch", lab.train_d),
-        Step("G", "gan.train_on_batch", lambda: gan.train_on_batch(lab.z, lab.g_y)),
+        Step("G", "gan.train_on_batch", lambda: train_on_batch(gan, lab.z, lab.g_y)),
     ]
 
 
@@ -350,7 +362,7 @@ def recipe_toggle(lab: Lab) -> list[Step]:
 
     def gan_step() -> float:
         lab.D.trainable = False
-        return gan.train_on_batch(lab.z, lab.g_y)
+        return train_on_batch(gan, lab.z, lab.g_y)
 
     return [
         Step("D", "D.trainable=True; D.train_on_batch", d_step),
@@ -384,7 +396,7 @@ def recipe_freeze_after_first_call_new_batch_size(lab: Lab) -> list[Step]:
     _train_once_then_freeze(lab)
     x, y = lab.d_x[::2], lab.d_y[::2]
     call = "D.train_on_batch, batch of 16 (was 32)"
-    return [Step("D", call, lambda: lab.D.train_on_batch(x, y), (x, y))]
+    return [Step("D", call, lambda: train_on_batch(lab.D, x, y), (x, y))]
 
 
 def recipe_freeze_and_recompile(lab: Lab) -> list[Step]:
@@ -554,7 +566,7 @@ def lesson_recipes(
         gan = gan_model_class(lab.kx)(lab.G, lab.D)
         gan.compile(sgd(LEARNING_RATE), sgd(LEARNING_RATE), run_eagerly=lab.run_eagerly)
         call = "gan.train_on_batch(real) (D step + G step)"
-        return [Step("GAN", call, lambda: gan.train_on_batch(lab.real))]
+        return [Step("GAN", call, lambda: train_on_batch(gan, lab.real))]
 
     return (
         Recipe("custom steps", question, steps),

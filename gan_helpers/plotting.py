@@ -220,19 +220,51 @@ class LivePlot:
         self.fig.savefig(path, dpi=100, bbox_inches="tight")
 
 
-def display_panel(widget, image) -> None:
-    """Show an ipywidgets ``widget``, with a still of its ``image`` for pages that have no kernel.
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+PANEL_TEXT = (
+    "An interactive panel (ipywidgets): this page cannot draw widgets, so it shows the panel as it "
+    "was when the cell ran. Run the notebook in JupyterLab, Colab or Kaggle to use its controls."
+)
+"""The sentence under a panel's still image where the widget cannot be drawn."""
 
-    JupyterLab and Voila draw the live panel: their widget renderer outranks any image. A page
-    without a kernel (the course site, any nbconvert export) cannot draw a widget, so the same
-    output also carries ``image`` (an ``ipywidgets.Image``) as it was when the cell ran: the site
-    shows what the panel showed, and says that the sliders need JupyterLab.
+
+def widget_bundle(widget) -> dict:
+    """The display data that shows ``widget`` in a notebook: a widget view, and plain text.
+
+    Written out rather than asked of ipywidgets: version 8 has ``_repr_mimebundle_``, version 7
+    (Google Colab's) displays itself through ``_ipython_display_`` instead. Both speak version 2
+    of the widget-view format, which names the widget's model on the kernel side.
+    """
+    model_id = getattr(widget, "model_id", None) or getattr(widget, "_model_id", None)
+    if not model_id:
+        raise ValueError(f"{type(widget).__name__} has no model on the kernel side to display")
+    return {
+        "text/plain": PANEL_TEXT,
+        WIDGET_VIEW: {"version_major": 2, "version_minor": 0, "model_id": model_id},
+    }
+
+
+def display_panel(widget, image) -> None:
+    """Show an ipywidgets ``widget``, with a still of its ``image`` where widgets cannot be drawn.
+
+    JupyterLab, Colab, Kaggle and Voila draw the live panel: their widget renderer outranks every
+    other representation. A page that cannot draw a widget (the course site, GitHub's or an editor's
+    notebook view, any nbconvert export) shows the richest one it can: ``image`` (an
+    ``ipywidgets.Image``) as it was when the cell ran, in HTML with ``PANEL_TEXT`` under it, or the
+    image alone. Works with ipywidgets 7 and 8 (``widget_bundle``).
     """
     import base64
 
     from IPython.display import display
 
-    bundle = widget._repr_mimebundle_()
+    bundle = widget_bundle(widget)
     if image.value:
-        bundle[f"image/{image.format}"] = base64.b64encode(image.value).decode()
+        data = base64.b64encode(image.value).decode()
+        mime = f"image/{image.format}"
+        bundle[mime] = data
+        bundle["text/html"] = (
+            f'<figure class="panel-still"><img src="data:{mime};base64,{data}" '
+            f'alt="the panel as it was when the cell ran"><figcaption>{PANEL_TEXT}</figcaption>'
+            "</figure>"
+        )
     display(bundle, raw=True)

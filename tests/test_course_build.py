@@ -58,7 +58,7 @@ def test_a_panel_shows_its_still_image_where_there_is_no_kernel():
     widgets = pytest.importorskip("ipywidgets")
     image = widgets.Image(value=b"\x89PNG fake", format="png")
     box = widgets.VBox([image])
-    bundle = box._repr_mimebundle_()
+    bundle = plotting.widget_bundle(box)
     bundle["image/png"] = "iVBORw0KGgo="
     out = nbformat.v4.new_output("display_data", data=bundle)
     shown = site.static_outputs([out])

@@ -44,3 +44,23 @@ def test_live_plot_draws_any_named_series_and_points():
         live.update({"w_estimate": [1.0]})
     with pytest.raises(ValueError, match="at least one metric"):
         LivePlot({"empty": []})
+
+
+def test_a_panel_displays_as_a_widget_with_a_captioned_still_on_ipywidgets_7_and_8(monkeypatch):
+    """ipywidgets 8 has _repr_mimebundle_, 7 (Colab's) has not: display_panel needs neither."""
+    widgets = pytest.importorskip("ipywidgets")
+    from gan_helpers import plotting
+
+    shown = []
+    monkeypatch.setattr("IPython.display.display", lambda obj, raw=False: shown.append(obj))
+    image = widgets.Image(value=b"\x89PNG fake", format="png")
+    panel = widgets.VBox([widgets.IntSlider(), image])
+    plotting.display_panel(panel, image)
+    (bundle,) = shown
+    view = {"version_major": 2, "version_minor": 0, "model_id": panel.model_id}
+    assert bundle[plotting.WIDGET_VIEW] == view, "JupyterLab, Colab, Voila: the live widget"
+    assert bundle["image/png"] and bundle["text/plain"] == plotting.PANEL_TEXT
+    assert (
+        plotting.PANEL_TEXT in bundle["text/html"]
+        and "data:image/png;base64," in bundle["text/html"]
+    )
