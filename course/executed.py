@@ -3,7 +3,8 @@
 ``make test`` (quick profile) and ``make site`` (full profile by default) run every notebook under
 nbval; ``notebooks/conftest.py`` records what each cell showed, exactly as JupyterLab would show
 it, and writes ``build/executed/<profile>/<notebook>.ipynb``. That copy carries a **key**: a hash
-of the notebook's code cells, of ``gan_helpers/``, of the profile and of the base seed. The site
+of the notebook's code cells, of ``gan_helpers/``, of the profile and of the base seed (and of the
+data source or hosted runtime, where a test run forces one). The site
 reuses an executed notebook while its key matches, so editing a sentence in a markdown cell
 retrains nothing; a notebook whose code (or ``gan_helpers``) changed runs again, under nbval, so
 its asserts are checked on the way.
@@ -38,7 +39,7 @@ def course_notebooks() -> list[Path]:
 
 
 def key(notebook: Path, profile_name: str) -> str:
-    """What the outputs depend on: code cells, gan_helpers, profile, base seed."""
+    """What the outputs depend on: code cells, gan_helpers, profile, base seed, data, runtime."""
     h = hashlib.sha256()
     nb = nbformat.read(notebook, as_version=4)
     for cell in nb.cells:
@@ -48,6 +49,11 @@ def key(notebook: Path, profile_name: str) -> str:
         h.update(path.name.encode() + path.read_bytes())
     seed = os.environ.get("GAN_HELPERS_SEED", "0").strip() or "0"
     h.update(f"{profile_name}|seed={seed}".encode())
+    # the data source and the stack: a run on the fallback digits (make test-fallback) or on a
+    # hosted runtime's versions (make test-runtime) is not the course's own run
+    for name in ("GAN_HELPERS_DATA_SOURCE", "GAN_COURSE_RUNTIME"):
+        if os.environ.get(name, "").strip():
+            h.update(f"|{name}={os.environ[name].strip()}".encode())
     return h.hexdigest()[:16]
 
 

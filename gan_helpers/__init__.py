@@ -35,6 +35,7 @@ from gan_helpers.config import (  # noqa: E402
     seed,
     seeds,
     set_seed,
+    setup,
 )
 
 __all__ = [
@@ -47,5 +48,6 @@ __all__ = [
     "seed",
     "seeds",
     "set_seed",
+    "setup",
 ]
 __version__ = "0.2.0"

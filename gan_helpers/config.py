@@ -123,6 +123,23 @@ def set_seed(seed: int = 0, deterministic: bool = True) -> None:
         tf.config.experimental.enable_op_determinism()
 
 
+def setup(i: int = 0) -> int:
+    """A notebook's one setup line, ``SEED = gan_helpers.setup()``: returns ``seed(i)``.
+
+    It applies the course's figure style (``plotting.use_course_style``), prints which profile
+    and base seed are active (``describe_profile``), and seeds Python, NumPy, TensorFlow and Keras
+    with ``seed(i)`` (``set_seed``). Importing ``gan_helpers`` has already imported TensorFlow
+    without its explained start-up lines (``startup``).
+    """
+    from gan_helpers import plotting
+
+    plotting.use_course_style()
+    print(describe_profile())
+    chosen = seed(i)
+    set_seed(chosen)
+    return chosen
+
+
 class Timer:
     """A stopwatch for ``with`` blocks: ``with Timer() as t: ...`` then ``t.seconds``.
 

@@ -10,6 +10,10 @@
 3. ``sklearn``: always available offline: the 1,797 handwritten 8x8 digits bundled with
    scikit-learn, scaled up to 20x20 and centred in 28x28 like MNIST. Blurrier, but real digits.
 
+``GAN_HELPERS_DATA_SOURCE`` (``keras``, ``idx`` or ``sklearn``) names the one source to use instead:
+``GAN_HELPERS_DATA_SOURCE=sklearn`` gives every notebook the data a learner offline without MNIST
+gets, even on a machine that has MNIST (``make test-fallback`` runs the notebooks that way).
+
 Every source returns the same thing: float32 images scaled to [-1, 1] (the range of a ``tanh``
 generator output) with shape (N, 28, 28, 1), and int64 labels 0-9.
 """
@@ -28,6 +32,7 @@ from typing import NamedTuple
 import numpy as np
 
 MNIST_DIR_ENV_VAR = "GAN_HELPERS_MNIST_DIR"
+SOURCE_ENV_VAR = "GAN_HELPERS_DATA_SOURCE"
 SOURCES = ("keras", "idx", "sklearn")
 DOWNLOAD_TIMEOUT_S = 15.0
 
@@ -142,12 +147,19 @@ def load_mnist(source: str | None = None, verbose: bool = True) -> MNIST:
 
     Args:
         source: ``None`` tries ``"keras"``, then ``"idx"``, then ``"sklearn"`` (see the module
-            docstring); name one of them to use only that source.
+            docstring), unless ``GAN_HELPERS_DATA_SOURCE`` names one; name one of them to use
+            only that source.
         verbose: print one line naming the source used and the number of images.
 
     Returns:
         ``MNIST(images, labels, source)``, where ``source`` names the source used.
     """
+    if source is None and os.environ.get(SOURCE_ENV_VAR, "").strip():
+        source = os.environ[SOURCE_ENV_VAR].strip().lower()
+        if source not in SOURCES:
+            raise ValueError(
+                f"{SOURCE_ENV_VAR} must be one of {', '.join(SOURCES)} (or unset), got {source!r}"
+            )
     if source is not None and source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES} or None, got {source!r}")
     loaders = {"keras": _load_keras, "idx": _load_idx, "sklearn": _load_sklearn}

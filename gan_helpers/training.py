@@ -47,10 +47,15 @@ Step = Callable[[], Metrics]
 
 
 class History:
-    """Every metric of every generator step: ``history["d_loss"]`` is an array, one value a step."""
+    """Every metric of every generator step: ``history["d_loss"]`` is an array, one value a step.
+
+    ``seconds`` is the wall time spent training (the compiled chunks only: progress lines and
+    callbacks, such as scoring samples, are left out), so two runs can be compared per second.
+    """
 
     def __init__(self) -> None:
         self.values: dict[str, list[float]] = {}
+        self.seconds = 0.0
 
     @property
     def names(self) -> list[str]:
@@ -199,7 +204,9 @@ class TrainingLoop:
         while done < steps and not (should_stop is not None and should_stop()):
             n = min(chunk, steps - done)
             saved = [v.numpy() for v in self.variables()]
-            values, ok = self._chunk(n, chunk)
+            with Timer() as chunk_time:
+                values, ok = self._chunk(n, chunk)
+            self.history.seconds += chunk_time.seconds
             good = len(next(iter(values.values())))
             if not ok:
                 self._roll_back(saved, good)

@@ -64,3 +64,21 @@ def test_set_seed_repeats_numpy_and_tensorflow():
         np.testing.assert_array_equal(a, b)
     with pytest.raises(ValueError, match="seed must be an integer >= 0"):
         gan_helpers.set_seed(-1)
+
+
+def test_setup_is_the_one_setup_line(capsys, monkeypatch):
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    import gan_helpers
+    from gan_helpers import plotting
+
+    monkeypatch.setenv("GAN_HELPERS_SEED", "2")
+    plt.rcParams["font.size"] = 7
+    first = gan_helpers.setup()
+    draw = np.random.rand(3)
+    assert first == 200 and gan_helpers.setup() == 200, "seed(0) of base seed 2"
+    assert np.array_equal(np.random.rand(3), draw), "seeded again, the same numbers"
+    assert plt.rcParams["font.size"] == plotting.COURSE_STYLE["font.size"], "the course style"
+    assert "base seed 2" in capsys.readouterr().out, "the profile line"
+    assert gan_helpers.setup(3) == 203

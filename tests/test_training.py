@@ -56,6 +56,20 @@ def test_callback_and_progress_line(capsys):
     )
 
 
+def test_history_times_the_training_steps_but_not_the_callbacks():
+    import time
+
+    d_step, g_step, _ = counting_steps()
+    loop = TrainingLoop(d_step, g_step)
+    started = time.perf_counter()
+    history = loop.train(6, chunk=2, verbose=False, callback=lambda h: time.sleep(0.2))
+    wall = time.perf_counter() - started
+    assert 0 < history.seconds < wall - 3 * 0.2 + 1e-3, "the three callbacks are left out"
+    before = history.seconds
+    loop.train(2, chunk=2, verbose=False)
+    assert history.seconds > before, "a second call adds its time"
+
+
 def test_should_stop_ends_training_between_chunks():
     d_step, g_step, _ = counting_steps()
     loop = TrainingLoop(d_step, g_step)
