@@ -19,8 +19,8 @@ STAMP  := $(VENV)/.installed
 CHECK_PYTHON = $(or $(PYTHON),python3) scripts/check_python.py || { test $$? = 1 || echo \
 	"This course needs Python 3.11-3.13 and make found none: see the README (conda, your OS, python.org)"; exit 1; }
 
-.PHONY: install lab app test test-unit test-browser test-notebooks test-seeds test-fallback \
-	test-runtime check-python site slides solutions lint benchmark clean
+.PHONY: install lab edit app test test-unit test-browser test-notebooks test-seeds test-fallback \
+	test-runtime check-python git-filter site slides solutions lint benchmark clean
 
 $(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	@$(CHECK_PYTHON)
@@ -36,11 +36,25 @@ $(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 check-python:
 	@$(CHECK_PYTHON)
 
+git-filter:
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	  git config filter.notebook-outputs.clean "python3 scripts/strip_outputs.py"; fi
+
 install: $(STAMP)
 
 # Jupyter refuses to start as root (Docker, some cloud VMs) unless told to; a normal user needs nothing.
+ROOT_FLAG = $(if $(filter 0,$(shell id -u)),--allow-root)
+# A learner works on copies in work/ (ignored by git; notebooks only): run and save them freely,
+# notebooks/ stays as the course ships it, so `git pull` brings updates (scripts/workspace.py
+# copies new and updated notebooks over, and keeps any copy you edited).
 lab: install
-	$(VENV)/bin/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
+	@$(PY) scripts/workspace.py
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) --ServerApp.root_dir=work work/00_start_here.ipynb
+
+# For authors: JupyterLab on the tracked notebooks/ themselves; git stores them without outputs
+# (.gitattributes, scripts/strip_outputs.py), as the repository keeps them.
+edit: install git-filter
+	$(VENV)/bin/jupyter lab $(ROOT_FLAG) notebooks/00_start_here.ipynb
 
 # The panels of notebooks 03 and 06 as one page with no code (Voila), on http://127.0.0.1:8866/.
 # For a classroom network: make app ARGS=--classroom (scripts/app.sh says what that exposes).
