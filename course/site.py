@@ -32,18 +32,31 @@ from course import executed
 HERE = Path(__file__).resolve().parent
 ROOT = executed.ROOT
 WIDGET = "application/vnd.jupyter.widget-view+json"
-# what each notebook builds on (the landing page's "builds on" column)
-BUILDS_ON = {
-    "00": "",
-    "01": "00",
-    "02": "01",
-    "03": "01",
-    "04": "01, 02",
-    "05": "04",
-    "06": "01, 03",
-    "07": "03",
-    "08": "04",
-}
+MARKDOWN = mistune.create_markdown(
+    escape=False, plugins=["strikethrough", "footnotes", "table", "task_lists", "url"]
+)
+"""Markdown for the docs pages: tables, checklists (``- [ ]``), bare URLs as links."""
+
+
+def builds_on(path: Path) -> str:
+    """The notebooks whose lesson code this one loads (``lessons.load``), read from its cells."""
+    from gan_helpers import lessons
+
+    return ", ".join(name[:2] for name in sorted(lessons.loads(path.stem)))
+
+
+def profile_note(profile: str) -> str:
+    """What every page says about the run it shows: the profile, the machine, and for a quick
+    build that a lecture's figures come from the full one."""
+    note = f"{profile} profile, run on {os.cpu_count()} CPU cores"
+    if profile == "quick":
+        note += (
+            ": small step counts for tests, coarser figures than a lecture's (make site builds "
+            "the full profile)"
+        )
+    return note
+
+
 PANEL_NOTE = (
     '<p class="course-note">An interactive panel: its sliders and buttons need a running '
     "notebook (<code>make lab</code>, or <code>make app</code> for the panels alone). Below, "
@@ -123,7 +136,7 @@ def teaches(start_page: nbformat.NotebookNode) -> dict[str, str]:
 
 def inline_markdown(text: str) -> Markup:
     """One line of markdown (`code`, **bold**) as HTML, without the paragraph around it."""
-    html = mistune.html(text).strip()
+    html = MARKDOWN(text).strip()
     return Markup(html.removeprefix("<p>").removesuffix("</p>"))
 
 
@@ -145,7 +158,7 @@ def render_pages(notebooks: dict, out: Path, profile: str) -> list[dict]:
     )
     paths = list(notebooks)
     pages = [{"href": page_name(p), "title": title(notebooks[p]), "path": p} for p in paths]
-    note = f"{profile} profile, run on {os.cpu_count()} CPU cores"
+    note = profile_note(profile)
     for i, path in enumerate(paths):
         nb = notebooks[path]
         for cell in nb.cells:
@@ -157,6 +170,7 @@ def render_pages(notebooks: dict, out: Path, profile: str) -> list[dict]:
             "prev": pages[i - 1] if i > 0 else None,
             "next": pages[i + 1] if i + 1 < len(pages) else None,
             "profile_note": note,
+            "deck": f"slides/{path.stem}.html",
         }
         resources = {"metadata": {"name": pages[i]["title"]}, "course": course}
         html, _ = exporter.from_notebook_node(nb, resources=resources)
@@ -177,15 +191,14 @@ def render_landing(pages: list[dict], notebooks: dict, out: Path, profile: str) 
                 **page,
                 "number": number,
                 "teaches": inline_markdown(what.get(number, "")),
-                "builds_on": BUILDS_ON.get(number, ""),
+                "builds_on": builds_on(page["path"]),
                 "time": minutes(cost.get("wall_s")),
                 "memory": f"{cost['peak_rss_mb'] / 1024:.1f} GB" if "peak_rss_mb" in cost else "",
                 "notebook": f"notebooks/{page['path'].name}",
             }
         )
-    has_slides = (out / "slides").is_dir()
     html = env.get_template("landing.html.j2").render(
-        rows=rows, profile=profile, cores=os.cpu_count(), has_slides=has_slides
+        rows=rows, profile=profile, cores=os.cpu_count(), note=profile_note(profile)
     )
     (out / "index.html").write_text(html, encoding="utf-8")
 
@@ -206,13 +219,15 @@ def cost_markdown() -> str:
     return "\n".join(lines)
 
 
-def render_docs(out: Path) -> None:
-    """Markdown pages of docs/ (the lecturer's page) as site pages, with the measured costs."""
+def render_docs(out: Path, profile: str) -> None:
+    """Markdown pages of docs/ (lecturers, syllabus, results) as site pages, with the costs."""
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=False)
     for doc in sorted((ROOT / "docs").glob("*.md")):
         text = doc.read_text(encoding="utf-8")
-        body = mistune.html(text.replace("<!-- measured-costs -->", cost_markdown()))
-        page = env.get_template("doc.html.j2").render(title=doc.stem, body=body)
+        body = MARKDOWN(text.replace("<!-- measured-costs -->", cost_markdown()))
+        page = env.get_template("doc.html.j2").render(
+            title=doc.stem, body=body, note=profile_note(profile)
+        )
         (out / (doc.stem + ".html")).write_text(page, encoding="utf-8")
 
 
@@ -227,7 +242,11 @@ def build(out: Path, profile: str, execute: bool) -> list[dict]:
     copy_static(out)
     pages = render_pages(notebooks, out, profile)
     render_landing(pages, notebooks, out, profile)
-    render_docs(out)
+    render_docs(out, profile)
+    # the decks, from the same runs, so that every page's link to its deck resolves
+    from course import slides
+
+    slides.build(out, profile, execute=False)
     return pages
 
 

@@ -110,7 +110,9 @@ def build(out: Path, profile: str, execute: bool) -> list[Path]:
         written.append(deck)
         listing.append({"href": deck.name, "title": site.title(nb)})
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=True)
-    index = env.get_template("decks.html.j2").render(decks=listing, profile=profile)
+    index = env.get_template("decks.html.j2").render(
+        decks=listing, profile=profile, note=site.profile_note(profile)
+    )
     (decks / "index.html").write_text(index, encoding="utf-8")
     return written
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import linecache
+import re
 import types
 from pathlib import Path
 
@@ -24,6 +25,7 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 TAG = "lesson"
 
 _LOADED: dict[tuple[str, float], types.ModuleType] = {}
+_LOAD_CALL = re.compile(r"""lessons\.load\(\s*["'](\d\d_[\w-]+?)(?:\.ipynb)?["']""")
 
 
 def notebook_path(name: str) -> Path:
@@ -48,6 +50,33 @@ def lesson_source(name: str) -> str:
             f"{name} has no code cell tagged {TAG!r}: tag the cells that define its lesson code"
         )
     return "\n\n".join(chunks) + "\n"
+
+
+def loads(name: str) -> list[str]:
+    """The notebooks whose lesson cells ``name``'s lesson cells load, in order of first use.
+
+    Read from the source (``lessons.load("01_vanilla_gan_mnist")`` calls), nothing is run: the
+    course site's "builds on" column and the key of an executed notebook come from it.
+    """
+    found = _LOAD_CALL.findall(lesson_source(name)) if _has_lessons(name) else []
+    return list(dict.fromkeys(found))
+
+
+def requires(name: str) -> list[str]:
+    """Every notebook ``name``'s lesson code depends on: ``loads``, and what they load, and so on."""
+    seen: list[str] = []
+    todo = loads(name)
+    while todo:
+        other = todo.pop(0)
+        if other not in seen:
+            seen.append(other)
+            todo += loads(other)
+    return seen
+
+
+def _has_lessons(name: str) -> bool:
+    cells = json.loads(notebook_path(name).read_text(encoding="utf-8"))["cells"]
+    return any(TAG in c.get("metadata", {}).get("tags", []) for c in cells)
 
 
 def load(name: str) -> types.ModuleType:

@@ -108,3 +108,16 @@ def test_every_cell_has_a_slide_type(path):
         f"cells {untagged} of {path.name} have no slideshow metadata: run "
         "`.venv/bin/python -m course.slides --tag`, then adjust by hand where needed"
     )
+
+
+def test_builds_on_is_read_from_what_each_notebook_loads():
+    path = {p.stem[:2]: p for p in executed.course_notebooks()}
+    assert site.builds_on(path["01"]) == ""
+    assert site.builds_on(path["05"]) == "01, 04"
+    assert site.builds_on(path["07"]) == "01, 03, 05"
+
+
+def test_docs_render_checklists_tables_and_links():
+    html = site.MARKDOWN("- [ ] pack\n\n|a|b|\n|-|-|\n|1|2|\n\nopen http://127.0.0.1:8866/")
+    assert 'type="checkbox"' in html and "<table>" in html
+    assert '<a href="http://127.0.0.1:8866/">' in html

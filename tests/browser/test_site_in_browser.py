@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from course import executed, site, slides
+from course import executed, site
 
 OUT = executed.ROOT / "build" / "test-site"
 SHOTS = executed.ROOT / "artifacts" / "site"
@@ -26,8 +26,8 @@ SHOTS = executed.ROOT / "artifacts" / "site"
 def built_site() -> Path:
     profile = executed.profile()
     try:
+        # the site builds its decks too (each notebook page links to its own deck)
         site.build(OUT, profile, execute=False)
-        slides.build(OUT, profile, execute=False)
     except SystemExit as stop:
         pytest.fail(f"the site could not be built from the executed notebooks: {stop}")
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -91,6 +91,17 @@ def test_every_page_loads_offline_with_images_links_and_math(built_site, page):
     assert not problems, "\n".join(problems)
 
 
+def test_every_page_says_its_profile_and_links_to_the_decks(built_site, page):
+    profile = executed.profile()
+    for path in sorted(built_site.glob("*.html")):
+        _open(page, path)
+        note = page.locator(".course-profile").first.inner_text()
+        assert note.startswith(f"{profile} profile"), f"{path.name}: says {note!r}"
+        decks = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        want = f"slides/{path.stem}.html" if path.stem[:2].isdigit() else "slides/index.html"
+        assert want in decks, f"{path.name} should link to {want}"
+
+
 def test_formulas_are_typeset_by_the_bundled_mathjax(built_site, page):
     seen = _open(page, built_site / "01_vanilla_gan_mnist.html")
     page.evaluate("() => MathJax.startup.promise.then(() => true)")
@@ -131,3 +142,51 @@ def test_a_deck_advances_through_its_slides(built_site, page):
     assert page.evaluate("() => Reveal.getIndices().v") == 1, "ArrowDown did not go down"
     page.screenshot(path=str(SHOTS / "deck-07.png"))
     assert not seen["errors"] and not seen["network"], seen
+
+
+# For each slide of a deck: go to it, then measure it as it is shown (a hidden slide measures 0 px).
+MEASURE_SLIDES = """() => {
+  const shell = document.querySelector('.reveal').getBoundingClientRect();
+  return Reveal.getSlides().map((slide) => {
+    const {h, v} = Reveal.getIndices(slide);
+    Reveal.slide(h, v);
+    const box = slide.getBoundingClientRect();
+    return {h, v, content: slide.scrollHeight, shown: slide.clientHeight,
+            scrolls: ['auto', 'scroll'].includes(getComputedStyle(slide).overflowY),
+            below: box.bottom - shell.bottom, above: shell.top - box.top,
+            text: (slide.innerText || '').trim().slice(0, 40)};
+  });
+}"""
+
+
+def cut_off(slide: dict) -> bool:
+    """Content that is neither on the screen nor reachable by scrolling the slide."""
+    hidden = slide["content"] > slide["shown"] + 2 and not slide["scrolls"]
+    return hidden or slide["below"] > 2 or slide["above"] > 2
+
+
+def test_no_slide_of_any_deck_is_cut_off_at_1280x720(built_site, page):
+    """Every slide of every deck, measured as shown: its content fits or it scrolls."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    decks = sorted((built_site / "slides").glob("[0-9][0-9]_*.html"))
+    assert len(decks) == len(executed.course_notebooks()), "one deck per notebook"
+    problems, tallest = [], {}
+    for deck in decks:
+        _open(page, deck)
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
+        page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        slides = page.evaluate(MEASURE_SLIDES)
+        problems += [
+            f"{deck.name} slide {s['h']}/{s['v']} ({s['text']!r}): {s['content']} px of content, "
+            f"{s['shown']} px shown"
+            for s in slides
+            if cut_off(s)
+        ]
+        tallest[deck.stem] = max(slides, key=lambda s: s["content"])
+    for stem, s in tallest.items():
+        _open(page, built_site / "slides" / f"{stem}.html")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()", timeout=30_000)
+        page.evaluate(f"() => Reveal.slide({s['h']}, {s['v']})")
+        page.wait_for_timeout(200)
+        page.screenshot(path=str(SHOTS / f"tallest-slide-{stem[:2]}.png"))
+    assert not problems, f"{len(problems)} slides cut off:\n" + "\n".join(problems)
