@@ -66,3 +66,27 @@ def test_code_fits_presentation_mode_at_1280x720(page, lab, artifacts):
         if m["overflow"] > 1
     ]
     assert not wide, f"{notebook}: code scrolls sideways in Presentation Mode:\n" + "\n".join(wide)
+
+
+def test_check_cells_stay_folded_in_jupyterlab(page, lab, artifacts):
+    """A cell folded in the file (``jupyter.source_hidden``) opens folded: JupyterLab shows a
+    placeholder instead of its code, and its outputs stay (tests/test_style.py makes every cell
+    that only asserts a folded one)."""
+    import json
+
+    notebook = NOTEBOOK
+    cells = json.loads((lab.root / notebook).read_text())["cells"]
+    folded = [
+        i
+        for i, c in enumerate(cells)
+        if c.get("metadata", {}).get("jupyter", {}).get("source_hidden")
+    ]
+    assert len(folded) >= 2, f"{notebook} should have folded cells (the fetch cell, its checks)"
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{lab.url}lab/tree/{notebook}?token={lab.token}&reset")
+    shown = page.locator(".jp-NotebookPanel .jp-Notebook .jp-Notebook-cell")
+    shown.nth(len(cells) - 1).wait_for(state="attached", timeout=60_000)
+    placeholder = ".jp-InputPlaceholder"
+    found = [i for i in range(len(cells)) if shown.nth(i).locator(placeholder).count()]
+    page.screenshot(path=str(artifacts / "folded-cells-04.png"))
+    assert found == folded, f"folded in the file: cells {folded}; shown folded: cells {found}"
