@@ -3,8 +3,8 @@
 ``make test`` (quick profile) and ``make site`` (full profile by default) run every notebook under
 nbval; ``notebooks/conftest.py`` records what each cell showed, exactly as JupyterLab would show
 it, and writes ``build/executed/<profile>/<notebook>.ipynb``. That copy carries a **key**: a hash
-of the notebook's code cells, of ``gan_helpers/``, of the profile and of the base seed (and of the
-data source or hosted runtime, where a test run forces one). The site
+of the notebook's code cells, of the lesson code it loads from other notebooks, of the gan_helpers
+modules all that code imports, of the profile and of the base seed (``key``). The site
 reuses an executed notebook while its key matches, so editing a sentence in a markdown cell
 retrains nothing; a notebook whose code (or ``gan_helpers``) changed runs again, under nbval, so
 its asserts are checked on the way.
@@ -15,9 +15,11 @@ figures a lecturer needs to size a server (README, "A class on one server").
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -38,15 +40,78 @@ def course_notebooks() -> list[Path]:
     return sorted(p for p in NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 
+PACKAGE = ROOT / "gan_helpers"
+# Exercise checks do not change what a notebook shows when it runs: its exercise cells hold the
+# stubs, whose verdict ("not attempted yet") the checks' shared machinery gives. So a check's
+# wording can change without running any notebook again.
+NOT_IN_KEY = ("exercises",)
+_LOAD_CALL = re.compile(r"""lessons\.load\(\s*["'](\d\d_[\w-]+?)(?:\.ipynb)?["']""")
+
+
+def _imported(source: str, package: str = "gan_helpers") -> set[str]:
+    """The modules of ``package`` that a piece of Python imports, as dotted names."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.split(".")[0] == package}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] == package:
+                found.add(node.module)
+                # `from gan_helpers import plotting` imports a module; a name is harmless here
+                found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+def _module_file(dotted: str) -> Path | None:
+    parts = dotted.split(".")[1:]
+    base = PACKAGE.joinpath(*parts) if parts else PACKAGE
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def modules_used(source: str) -> list[Path]:
+    """The files of gan_helpers that running ``source`` imports, directly or through others
+    (the package's ``__init__`` always), exercise checks left out (``NOT_IN_KEY``)."""
+    todo, files = {"gan_helpers"} | _imported(source), set()
+    while todo:
+        dotted = todo.pop()
+        parts = dotted.split(".")
+        for i in range(1, len(parts) + 1):
+            path = _module_file(".".join(parts[:i]))
+            if path is None or path in files:
+                continue
+            if any(part in NOT_IN_KEY for part in path.relative_to(PACKAGE).with_suffix("").parts):
+                continue
+            files.add(path)
+            todo |= _imported(path.read_text(encoding="utf-8"))
+    return sorted(files)
+
+
 def key(notebook: Path, profile_name: str) -> str:
-    """What the outputs depend on: code cells, gan_helpers, profile, base seed, data, runtime."""
+    """What a notebook's outputs depend on: its code cells, the lesson code it loads (and what
+    that loads), the gan_helpers modules all of that imports, the profile and the base seed, and
+    the data source or hosted runtime where a test run forces one."""
+    from gan_helpers import lessons
+
     h = hashlib.sha256()
     nb = nbformat.read(notebook, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            h.update(cell.source.encode() + b"\0")
-    for path in sorted((ROOT / "gan_helpers").glob("*.py")):
-        h.update(path.name.encode() + path.read_bytes())
+    code = [cell.source for cell in nb.cells if cell.cell_type == "code"]
+    for source in code:
+        h.update(source.encode() + b"\0")
+    loaded = list(dict.fromkeys(_LOAD_CALL.findall("\n".join(code))))
+    for name in list(loaded):
+        loaded += [other for other in lessons.requires(name) if other not in loaded]
+    lesson_code = [lessons.lesson_source(name) for name in loaded]
+    for name, source in zip(loaded, lesson_code):
+        h.update(f"lesson {name}\0".encode() + source.encode())
+    for path in modules_used("\n".join(code + lesson_code)):
+        h.update(str(path.relative_to(PACKAGE)).encode() + path.read_bytes())
     seed = os.environ.get("GAN_HELPERS_SEED", "0").strip() or "0"
     h.update(f"{profile_name}|seed={seed}".encode())
     # the data source and the stack: a run on the fallback digits (make test-fallback) or on a

@@ -121,3 +121,39 @@ def test_docs_render_checklists_tables_and_links():
     html = site.MARKDOWN("- [ ] pack\n\n|a|b|\n|-|-|\n|1|2|\n\nopen http://127.0.0.1:8866/")
     assert 'type="checkbox"' in html and "<table>" in html
     assert '<a href="http://127.0.0.1:8866/">' in html
+
+
+def test_editing_01s_loss_makes_04s_executed_copy_stale(tmp_path, monkeypatch):
+    """04 loads 01's losses (lessons.load): its outputs depend on them, so its key does too."""
+    from gan_helpers import lessons
+
+    copy = tmp_path / "notebooks"
+    shutil.copytree(lessons.NOTEBOOKS, copy)
+    monkeypatch.setattr(lessons, "NOTEBOOKS", copy)
+    nb04, nb07 = copy / "04_dcgan_mnist.ipynb", copy / "07_dirac_gan.ipynb"
+    before = {nb: executed.key(nb, "quick") for nb in (nb04, nb07)}
+    nb01 = nbformat.read(copy / "01_vanilla_gan_mnist.ipynb", as_version=4)
+    cell = next(c for c in nb01.cells if "def generator_loss" in c.source)
+    cell.source = cell.source.replace("softplus(-fake_logits)", "softplus(-1.0 * fake_logits)")
+    nbformat.write(nb01, copy / "01_vanilla_gan_mnist.ipynb")
+    assert executed.key(nb04, "quick") != before[nb04], "04 runs 01's generator_loss"
+    assert executed.key(nb07, "quick") != before[nb07], "07 loads 01 too"
+
+
+def test_an_exercise_message_leaves_every_copy_fresh_but_a_module_edit_does_not(
+    tmp_path, monkeypatch
+):
+    package = tmp_path / "gan_helpers"
+    shutil.copytree(executed.PACKAGE, package)
+    monkeypatch.setattr(executed, "PACKAGE", package)
+    nb07 = executed.NOTEBOOKS / "07_dirac_gan.ipynb"
+    before = executed.key(nb07, "quick")
+    exercises = next(p for p in package.rglob("exercises*") if p.suffix == ".py" or p.is_dir())
+    target = exercises if exercises.is_file() else exercises / "__init__.py"
+    target.write_text(target.read_text() + '\nHINT = "a reworded message"\n')
+    assert executed.key(nb07, "quick") == before, "a check's wording runs nothing again"
+    used = executed.modules_used("from gan_helpers import dirac_panel")
+    assert any("dirac" in p.name for p in used), "07's panel module is part of its key"
+    panel = next(p for p in used if "dirac" in p.name)
+    panel.write_text(panel.read_text() + "\n# changed\n")
+    assert executed.key(nb07, "quick") != before, "a module 07 imports changes its outputs"
