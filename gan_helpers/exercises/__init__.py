@@ -1,0 +1,143 @@
+"""Checks for the exercises at the end of notebooks 01-08: did I get it right, and if not, why?
+
+Each exercise cell holds a stub and, on its last line, a check::
+
+    def generator_loss(fake_logits):
+        raise NotImplementedError("your code here")
+
+
+    exercises.check_generator_loss(generator_loss)
+
+A check runs your answer on small cases whose right answer it knows (it measures them, it does
+not trust a stored number), then prints one line and returns a :class:`Verdict`:
+
+* ``not attempted yet``: the stub is untouched (it raises ``NotImplementedError``, or your
+  prediction is still ``None``). Running the notebook as it comes never fails.
+* ``wrong``: what is wrong, in plain words, and a question that points at the usual cause.
+* ``correct``: what your answer got right.
+
+The reference solutions are not in the notebooks: they live in ``solutions/`` (one module per
+notebook, with a note per exercise), and ``make solutions`` writes the instructor's copies of the
+notebooks with the stubs replaced by them. ``tests/test_solutions.py`` feeds every check its
+reference solution (it must pass) and its stub (not attempted), and the ``tests/test_exercises_*``
+files feed it typical wrong answers (each must be rejected, with its own message): a check that
+cannot fail would teach nothing.
+
+The checks of notebook NN live in ``gan_helpers/exercises/nbNN.py``; a notebook calls them as
+``exercises.check_<name>(...)``, found there by name. They are kept out of the course's reading
+path: a student reads the notebooks and the core of ``gan_helpers``, not the wrong formulas a
+check has to recognise.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+NOT_ATTEMPTED = "not attempted yet"
+MARKS = {"correct": "✔", "wrong": "✘", NOT_ATTEMPTED: "…"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a check found: ``status`` is "correct", "wrong" or "not attempted yet"."""
+
+    exercise: str
+    status: str
+    message: str
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "correct"
+
+    def __str__(self) -> str:
+        return f"{MARKS[self.status]} {self.exercise}: {self.status}. {self.message}".rstrip()
+
+    def _ipython_display_(self) -> None:
+        # a check on a cell's last line has printed its verdict already: show it once, not twice
+        if not getattr(self, "printed", False):
+            print(self)
+
+
+class Wrong(Exception):
+    """Raised inside a check body: the message says what is wrong with the learner's answer."""
+
+
+def expect(condition: bool, message: str) -> None:
+    """Reject the answer with ``message`` unless ``condition`` holds."""
+    if not condition:
+        raise Wrong(message)
+
+
+def _first_line(error: BaseException, limit: int = 160) -> str:
+    text = str(error).strip().splitlines()
+    line = text[0] if text else ""
+    return line if len(line) <= limit else line[: limit - 3] + "..."
+
+
+def check(exercise: str) -> Callable:
+    """Turn ``body(answer, ...) -> success message`` into a check that never raises.
+
+    The body calls the learner's answer on known cases and raises :class:`Wrong` (via
+    :func:`expect`) with a message that teaches. Anything else the learner's code raises is
+    reported as one plain line, not a traceback from deep inside TensorFlow.
+    """
+
+    def decorate(body: Callable[..., str]) -> Callable[..., Verdict]:
+        @functools.wraps(body)
+        def run(answer, *args, quiet: bool = False, **kwargs) -> Verdict:
+            try:
+                if answer is None:
+                    raise NotImplementedError
+                verdict = Verdict(exercise, "correct", body(answer, *args, **kwargs) or "")
+            except NotImplementedError:
+                verdict = Verdict(exercise, NOT_ATTEMPTED, "Write your answer, then run the cell.")
+            except Wrong as error:
+                verdict = Verdict(exercise, "wrong", str(error))
+            except Exception as error:  # the learner's code failed: say how, in one line
+                verdict = Verdict(
+                    exercise,
+                    "wrong",
+                    f"your answer raised {type(error).__name__}: {_first_line(error)}",
+                )
+            if not quiet:
+                print(verdict)
+                object.__setattr__(verdict, "printed", True)
+            return verdict
+
+        run.exercise = exercise
+        return run
+
+    return decorate
+
+
+NOTEBOOKS = ("nb01", "nb02", "nb03", "nb04", "nb05", "nb06", "nb07", "nb08")
+"""The modules of checks, one per notebook (``gan_helpers/exercises/nbNN.py``)."""
+
+
+def __getattr__(name: str):
+    """``exercises.check_<name>``: the check of that name, from the notebook's module."""
+    import importlib
+
+    if name.startswith("check_"):
+        for module in NOTEBOOKS:
+            found = getattr(importlib.import_module(f"{__name__}.{module}"), name, None)
+            if found is not None:
+                return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def all_checks() -> dict[str, Callable]:
+    """Every check, by exercise name (``{"nonsaturating_loss": check_nonsaturating_loss}``)."""
+    import importlib
+
+    found = {}
+    for module in NOTEBOOKS:
+        loaded = importlib.import_module(f"{__name__}.{module}")
+        found |= {
+            value.exercise: value
+            for key, value in vars(loaded).items()
+            if key.startswith("check_") and hasattr(value, "exercise")
+        }
+    return found
