@@ -11,8 +11,9 @@ Each exercise cell holds a stub and, on its last line, a check::
 A check runs your answer on small cases whose right answer it knows (it measures them, it does
 not trust a stored number), then prints one line and returns a :class:`Verdict`:
 
-* ``not attempted yet``: the stub is untouched (it raises ``NotImplementedError``, or your
-  prediction is still ``None``). Running the notebook as it comes never fails.
+* ``not attempted yet``: the stub is untouched (its only line raises
+  ``NotImplementedError("your code here")``, or your prediction is still ``None``: ``is_stub``).
+  Running the notebook as it comes never fails.
 * ``wrong``: what is wrong, in plain words, and a question that points at the usual cause.
 * ``correct``: what your answer got right.
 
@@ -76,6 +77,38 @@ def _first_line(error: BaseException, limit: int = 160) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
+STUB_TEXT = "your code here"
+"""What every function stub raises: ``raise NotImplementedError("your code here")``."""
+
+
+def is_stub(answer) -> bool:
+    """True for the cell as it comes: a prediction still ``None``, or a function whose only
+    statement (after its docstring) is ``raise NotImplementedError("your code here")``.
+
+    Read from the function's compiled code (the names it uses and its constants), so it works
+    for a function defined in a notebook cell, a script or ``exec``. A real attempt that raises
+    ``NotImplementedError`` (TensorFlow does, when NumPy meets a symbolic tensor inside a
+    ``tf.function``) is not a stub: it is reported as wrong, with that error.
+    """
+    if answer is None:
+        return True
+    code = getattr(answer, "__code__", None)
+    if code is None:
+        return False
+    return set(code.co_names) <= {"NotImplementedError"} and STUB_TEXT in code.co_consts
+
+
+def _raised(error: BaseException) -> str:
+    """One line saying what the learner's code raised, with the usual cause where there is one."""
+    if isinstance(error, NotImplementedError) and "numpy" in str(error).lower():
+        return (
+            "your answer raised NotImplementedError: NumPy cannot read a tensor inside a compiled "
+            "step (tf.function). Use tf operations (tf.reduce_mean, tf.nn.softplus, ...) instead "
+            "of np.* or .numpy()"
+        )
+    return f"your answer raised {type(error).__name__}: {_first_line(error)}"
+
+
 def check(exercise: str) -> Callable:
     """Turn ``body(answer, ...) -> success message`` into a check that never raises.
 
@@ -88,19 +121,16 @@ def check(exercise: str) -> Callable:
         @functools.wraps(body)
         def run(answer, *args, quiet: bool = False, **kwargs) -> Verdict:
             try:
-                if answer is None:
-                    raise NotImplementedError
-                verdict = Verdict(exercise, "correct", body(answer, *args, **kwargs) or "")
-            except NotImplementedError:
-                verdict = Verdict(exercise, NOT_ATTEMPTED, "Write your answer, then run the cell.")
+                if is_stub(answer):
+                    verdict = Verdict(
+                        exercise, NOT_ATTEMPTED, "Write your answer, then run the cell."
+                    )
+                else:
+                    verdict = Verdict(exercise, "correct", body(answer, *args, **kwargs) or "")
             except Wrong as error:
                 verdict = Verdict(exercise, "wrong", str(error))
             except Exception as error:  # the learner's code failed: say how, in one line
-                verdict = Verdict(
-                    exercise,
-                    "wrong",
-                    f"your answer raised {type(error).__name__}: {_first_line(error)}",
-                )
+                verdict = Verdict(exercise, "wrong", _raised(error))
             if not quiet:
                 print(verdict)
                 object.__setattr__(verdict, "printed", True)
