@@ -27,7 +27,8 @@ What you will find in this file, top to bottom:
 * ``keras_module``, ``build_generator`` / ``build_discriminator``: the two tiny specimens;
 * ``reference_losses`` / ``bn_mode``: the loss D would give with batch or with moving statistics,
   recomputed in NumPy, to tell which one a training call used;
-* ``Lab``, ``Step``, ``Recipe`` and the recipes (``RECIPES``, ``lesson_recipes``);
+* ``Lab``, ``Step``, ``Recipe`` and the recipes (``RECIPES``, ``lesson_recipes``), each with the
+  lines of Keras it runs (``Recipe.code``), which the table shows beside its rows;
 * ``measure_recipe``, ``truth_table``, ``table_html``, ``cell``, ``mismatches``.
 
 The Keras package is passed around as ``kx`` (``keras`` or ``tf_keras``); both import side by side
@@ -142,35 +143,45 @@ def _generator_numpy(weights: list[np.ndarray], z: np.ndarray) -> np.ndarray:
 
 
 def _discriminator_numpy(
-    weights: list[np.ndarray], x: np.ndarray, stats: str, epsilon: float
+    weights: list[np.ndarray], x: np.ndarray, stats: str, epsilon: float, groups: int = 1
 ) -> np.ndarray:
     """D's logits with its BatchNormalization using ``stats="batch"`` or ``stats="moving"``.
 
     In "batch" mode BatchNormalization subtracts the mean and divides by the standard deviation of
     THIS batch (what ``training=True`` does); in "moving" mode it uses the moving averages it has
-    accumulated (what inference does). The rest of the formula is the same.
+    accumulated (what inference does). The rest of the formula is the same. ``groups``: in "batch"
+    mode, the number of equal parts of ``x`` that were normalised separately (2 for a D step that
+    calls D once on the real rows and once on the fake rows).
     """
     kernel1, bias1, gamma, beta, moving_mean, moving_variance, kernel2, bias2 = weights
-    h = x @ kernel1 + bias1
-    mean, variance = (
-        (h.mean(axis=0), h.var(axis=0)) if stats == "batch" else (moving_mean, moving_variance)
-    )
-    h = gamma * (h - mean) / np.sqrt(variance + epsilon) + beta
-    return np.tanh(h) @ kernel2 + bias2
+    parts = []
+    for part in np.split(x @ kernel1 + bias1, groups):
+        mean, variance = (
+            (part.mean(axis=0), part.var(axis=0))
+            if stats == "batch"
+            else (moving_mean, moving_variance)
+        )
+        parts.append(gamma * (part - mean) / np.sqrt(variance + epsilon) + beta)
+    return np.tanh(np.concatenate(parts)) @ kernel2 + bias2
 
 
 def reference_losses(
-    generator: Any, discriminator: Any, kind: str, x: np.ndarray, y: np.ndarray
+    generator: Any, discriminator: Any, kind: str, x: np.ndarray, y: np.ndarray, groups: int = 1
 ) -> dict[str, float]:
     """The loss a training call would report, computed with batch and with moving statistics.
 
     ``kind="D"``: ``x`` is the discriminator's batch (real and fake rows), ``y`` its labels.
     ``kind="G"``: ``x`` is the noise fed to the generator, ``y`` the labels (all ones).
+    ``groups``: how many equal parts of the batch the call normalised separately (1: one call on
+    the whole batch; 2: D called on its real and on its fake half in turn).
     Uses the models' current weights, so call it just before the training call: Keras reports the
     loss of the forward pass, computed before the weights are updated.
     """
     if kind not in ("D", "G"):
         raise ValueError(f"kind must be 'D' or 'G', got {kind!r}")
+    groups = check_int("groups", groups, 1, "Normalise the batch in one part or more.")
+    if len(x) % groups:
+        raise ValueError(f"a batch of {len(x)} rows does not split into {groups} equal parts")
     d_weights = [np.asarray(w, np.float64) for w in discriminator.get_weights()]
     epsilon = float(discriminator.get_layer("bn").epsilon)
     x = np.asarray(x, np.float64)
@@ -178,7 +189,7 @@ def reference_losses(
         x = _generator_numpy([np.asarray(w, np.float64) for w in generator.get_weights()], x)
     return {
         stats: _bce_from_logits(
-            _discriminator_numpy(d_weights, x, stats, epsilon), np.asarray(y, np.float64)
+            _discriminator_numpy(d_weights, x, stats, epsilon, groups), np.asarray(y, np.float64)
         )
         for stats in ("batch", "moving")
     }
@@ -294,13 +305,15 @@ class Step:
     ``run``: makes the call and returns its loss as the mean binary cross-entropy of its batch
     (what Keras reports), or anything for ``"GAN"``. ``batch``: the (x, y) it trains on if not the
     lab's own, or a function returning it just before the call (for steps that make their fakes
-    with the current G).
+    with the current G). ``bn_groups``: into how many equal parts the call splits that batch
+    for D's BatchNormalization (2: D called on the real rows and on the fake rows separately).
     """
 
     kind: str
     call: str
     run: Callable[[], Any]
     batch: Batch | Callable[[], Batch] | None = None
+    bn_groups: int = 1
 
 
 @dataclass(frozen=True)
@@ -308,12 +321,15 @@ class Recipe:
     """A row group of the truth table: a name, the question it answers and its set-up code.
 
     ``setup(lab)`` prepares the lab (compile, flags, a first call...) and returns the calls one
-    training iteration makes, in order.
+    training iteration makes, in order. ``code``: the few lines ``setup`` runs, as a learner would
+    write them (``opt`` an optimizer, ``loss`` the loss; ``new_opt`` a new optimizer), shown
+    beside the recipe's rows by ``table_html``; the calls themselves are the rows.
     """
 
     name: str
     question: int
     setup: Callable[[Lab], list[Step]]
+    code: str = ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -471,40 +487,80 @@ def recipe_unfreeze_layer_recompile_new_optimizer(lab: Lab) -> list[Step]:
     return [Step("D", "D.train_on_batch", lab.train_d)]
 
 
+# The set-up lines each recipe runs, as the table shows them beside its rows.
+_COMPILE_D = "D.compile(opt, loss)"
+_STACK = "gan = Sequential([G, D])\ngan.compile(opt, loss)"
+_CLASSIC = f"{_COMPILE_D}\nD.trainable = False\n{_STACK}"
+_TRAINED_ONCE_THEN_FROZEN = f"{_COMPILE_D}\nD.train_on_batch(x, y)\nD.trainable = False"
+_LAYER_FROZEN_AT_1ST_CALL = (
+    'hidden = D.get_layer("hidden")\nhidden.trainable = False\n'
+    f"{_COMPILE_D}\nD.train_on_batch(x, y)\nhidden.trainable = True"
+)
+
 #: The recipes of questions 1-5 of notebook 02 (Keras API calls; no lesson code needed).
 RECIPES: tuple[Recipe, ...] = (
-    Recipe("classic", 1, recipe_classic),
-    Recipe("no freeze at all", 1, recipe_no_freeze),
-    Recipe("classic + toggle", 2, recipe_toggle),
-    Recipe("unfreeze after compile, before 1st call", 3, recipe_unfreeze_before_first_call),
-    Recipe("freeze after 1st call, no recompile", 3, recipe_freeze_after_first_call),
-    Recipe("freeze, recompile (new optimizer)", 3, recipe_freeze_and_recompile),
-    Recipe("freeze, make_train_function(force=True)", 4, recipe_freeze_and_rebuild_train_function),
+    Recipe("classic", 1, recipe_classic, _CLASSIC),
+    Recipe("no freeze at all", 1, recipe_no_freeze, f"{_COMPILE_D}\n{_STACK}"),
+    Recipe("classic + toggle", 2, recipe_toggle, _CLASSIC),
     Recipe(
-        "freeze after 1st call, new batch size", 4, recipe_freeze_after_first_call_new_batch_size
+        "unfreeze after compile, before 1st call",
+        3,
+        recipe_unfreeze_before_first_call,
+        f"D.trainable = False\n{_COMPILE_D}\nD.trainable = True",
+    ),
+    Recipe(
+        "freeze after 1st call, no recompile",
+        3,
+        recipe_freeze_after_first_call,
+        _TRAINED_ONCE_THEN_FROZEN,
+    ),
+    Recipe(
+        "freeze, recompile (new optimizer)",
+        3,
+        recipe_freeze_and_recompile,
+        f"{_TRAINED_ONCE_THEN_FROZEN}\nD.compile(new_opt, loss)",
+    ),
+    Recipe(
+        "freeze, make_train_function(force=True)",
+        4,
+        recipe_freeze_and_rebuild_train_function,
+        f"{_TRAINED_ONCE_THEN_FROZEN}\nD.make_train_function(force=True)",
+    ),
+    Recipe(
+        "freeze after 1st call, new batch size",
+        4,
+        recipe_freeze_after_first_call_new_batch_size,
+        _TRAINED_ONCE_THEN_FROZEN,
     ),
     Recipe(
         "gan compiled with D frozen, then D unfrozen and recompiled",
         5,
         recipe_stack_frozen_then_recompile_d,
+        f"{_CLASSIC}\nD.trainable = True\nD.compile(new_opt, loss)",
     ),
     Recipe(
-        "1st call, freeze, then fit and train_on_batch in turn", 5, recipe_fit_and_train_on_batch
+        "1st call, freeze, then fit and train_on_batch in turn",
+        5,
+        recipe_fit_and_train_on_batch,
+        _TRAINED_ONCE_THEN_FROZEN,
     ),
     Recipe(
         "layer frozen at 1st call, unfrozen, make_train_function(force=True)",
         5,
         recipe_unfreeze_layer_rebuild,
+        f"{_LAYER_FROZEN_AT_1ST_CALL}\nD.make_train_function(force=True)",
     ),
     Recipe(
         "layer frozen at 1st call, unfrozen, recompile (same optimizer)",
         5,
         recipe_unfreeze_layer_recompile_same_optimizer,
+        f"{_LAYER_FROZEN_AT_1ST_CALL}\nD.compile(opt, loss)",
     ),
     Recipe(
         "layer frozen at 1st call, unfrozen, recompile (new optimizer)",
         5,
         recipe_unfreeze_layer_recompile_new_optimizer,
+        f"{_LAYER_FROZEN_AT_1ST_CALL}\nD.compile(new_opt, loss)",
     ),
 )
 
@@ -515,9 +571,11 @@ def lesson_recipes(
     """The recipes that run notebook 02's own lesson code, received from the notebook.
 
     ``make_steps(G, D, g_opt, d_opt, real, noise, d_training=True) -> (d_step, g_step)``: the custom
-    steps, one ``GradientTape`` per network; ``d_step()`` returns ``{"d_loss", "d_real", "d_fake"}``
-    with ``d_loss`` as notebook 01's ``discriminator_loss`` (the sum of the real and the fake half's
-    mean cross-entropy: twice the mean over the 32 rows), ``g_step()`` returns ``{"g_loss"}``.
+    steps, one ``GradientTape`` per network; ``d_step()`` calls D on the real batch and on the fake
+    batch separately (so its BatchNormalization normalises each with its own statistics) and
+    returns ``{"d_loss", "d_real", "d_fake"}`` with ``d_loss`` as notebook 01's
+    ``discriminator_loss`` (the sum of the real and the fake half's mean cross-entropy: twice the
+    mean over the 32 rows); ``g_step()`` returns ``{"g_loss"}``.
     ``gan_model_class(kx)``: a ``kx.Model`` subclass ``GAN(G, D)`` whose ``compile`` takes
     ``(d_optimizer, g_optimizer, run_eagerly=...)`` and whose ``train_step`` makes both steps.
     In the graph columns the custom steps are wrapped in ``tf.function``; eagerly, plain Python.
@@ -544,6 +602,7 @@ def lesson_recipes(
                 "d_step: tape on D.trainable_variables",
                 lambda: float(calls[0]()["d_loss"]) / 2,
                 d_batch,
+                bn_groups=2,
             ),
             Step(
                 "G",
@@ -568,10 +627,24 @@ def lesson_recipes(
         call = "gan.train_on_batch(real) (D step + G step)"
         return [Step("GAN", call, lambda: train_on_batch(gan, lab.real))]
 
+    made = (
+        "d_step, g_step = make_steps(\n    G, D, g_opt, d_opt, real, z)\n"
+        "# in the graph columns:\n# tf.function(d_step), ..."
+    )
     return (
-        Recipe("custom steps", question, steps),
-        Recipe("custom steps after D.trainable=False", question, steps_after_freeze),
-        Recipe("subclassed Model.train_step", question, subclassed),
+        Recipe("custom steps", question, steps, made),
+        Recipe(
+            "custom steps after D.trainable=False",
+            question,
+            steps_after_freeze,
+            f"D.trainable = False\n{made}",
+        ),
+        Recipe(
+            "subclassed Model.train_step",
+            question,
+            subclassed,
+            "gan = gan_model_class(kx)(G, D)\ngan.compile(d_opt, g_opt)",
+        ),
     )
 
 
@@ -656,7 +729,8 @@ def measure_call(lab: Lab, step: Step) -> CallEffect:
     before = snapshot(models)
     references = None
     if step.kind in ("D", "G"):
-        references = reference_losses(lab.G, lab.D, step.kind, *_batch_of(lab, step))
+        x, y = _batch_of(lab, step)
+        references = reference_losses(lab.G, lab.D, step.kind, x, y, step.bn_groups)
     handler, loggers = _LogCapture(), [logging.getLogger(), logging.getLogger("tensorflow")]
     noise_filter = _DropHarnessNoise()
     loggers[1].addFilter(noise_filter)
@@ -740,14 +814,15 @@ def measure_recipe(
 
 @dataclass(frozen=True)
 class Row:
-    """One row of the truth table: a recipe, one of its calls (and its kind, see ``Step``), and
-    one cell per column title."""
+    """One row of the truth table: a recipe, one of its calls (and its kind, see ``Step``), one
+    cell per column title, and the recipe's set-up code (``Recipe.code``)."""
 
     recipe: str
     question: int
     call: str
     cells: dict[str, str]
     kind: str = "D"
+    code: str = ""
 
     @property
     def key(self) -> str:
@@ -775,7 +850,7 @@ def truth_table(
     for i, recipe in enumerate(recipes):
         for j, (kind, call, _) in enumerate(results[columns[0][0]][i]):
             cells = {title: results[title][i][j][2] for title, _, _ in columns}
-            rows.append(Row(recipe.name, recipe.question, call, cells, kind))
+            rows.append(Row(recipe.name, recipe.question, call, cells, kind, recipe.code))
     return rows
 
 
@@ -833,38 +908,58 @@ def _abbreviate(text: str, notes: dict[str, str]) -> str:
     return _NOTE.sub(note, text)
 
 
+def _recipe_groups(rows: list[Row]) -> list[list[Row]]:
+    """Consecutive rows of the same recipe, in order: one group per recipe shown."""
+    groups: list[list[Row]] = []
+    for row in rows:
+        if groups and groups[-1][0].recipe == row.recipe:
+            groups[-1].append(row)
+        else:
+            groups.append([row])
+    return groups
+
+
 def table_html(rows: Iterable[Row]) -> str:
     """The truth table as HTML (give it to ``IPython.display.HTML``); no pandas needed.
 
-    Each measured cell is coloured by ``verdict``: green when the call did what it is for (a D
-    step: D learns; a G step: G learns and D does not), red when it did not, amber on an error.
-    Warning and error messages become numbered notes below the table, so columns stay readable.
+    Each recipe's name and set-up code (``Row.code``) stand once, beside all of its rows. Each
+    measured cell is coloured by ``verdict``: green when the call did what it is for (a D step: D
+    learns; a G step: G learns and D does not), red when it did not, amber on an error. Warning
+    and error messages become numbered notes below the table, so columns stay readable.
     """
     rows = list(rows)
     if not rows:
         return "<p>(no rows)</p>"
     titles = list(rows[0].cells)
-    # Narrow columns whose long names may break anywhere: the whole table stays about 700 px wide,
-    # so it fits a 1280 px screen with JupyterLab's file browser open (measured in Chromium).
+    # Narrow columns (62em in all: the table is 772 px wide at a 14 px font, measured in Chromium)
+    # whose long names may break anywhere; the code column wraps a line longer than it.
     cell_style = "text-align:left;vertical-align:top;padding:2px 6px;overflow-wrap:anywhere"
+    code_style = "margin:2px 0 0 0;font-size:85%;white-space:pre-wrap;background:none"
     head = "".join(
         f'<th style="text-align:left;width:{w};min-width:{w}">{html.escape(t)}</th>'
-        for t, w in [("Q", "1em"), ("recipe", "10em"), ("call", "9em")]
-        + [(t, "9em") for t in titles]
+        for t, w in [("Q", "1em"), ("recipe: its code", "18em"), ("call", "9em")]
+        + [(t, "8.5em") for t in titles]
     )
     notes: dict[str, str] = {}
     body = []
-    for r in rows:
-        tds = [
-            f'<td style="{cell_style}">{html.escape(str(v))}</td>'
-            for v in (r.question, r.recipe, r.call)
-        ]
-        for t in titles:
-            colour = COLOURS[verdict(r.kind, r.cells[t])]
-            text = html.escape(_abbreviate(r.cells[t], notes))
-            style = f"{cell_style};background:{colour};color:#000"
-            tds.append(f'<td style="{style}">{text}</td>')
-        body.append("<tr>" + "".join(tds) + "</tr>")
+    for group in _recipe_groups(rows):
+        span = f' rowspan="{len(group)}"' if len(group) > 1 else ""
+        first = group[0]
+        code = f'<pre style="{code_style}">{html.escape(first.code)}</pre>' if first.code else ""
+        for i, r in enumerate(group):
+            tds = []
+            if i == 0:
+                tds += [
+                    f'<td{span} style="{cell_style}">{html.escape(str(r.question))}</td>',
+                    f'<td{span} style="{cell_style}"><b>{html.escape(r.recipe)}</b>{code}</td>',
+                ]
+            tds.append(f'<td style="{cell_style}">{html.escape(r.call)}</td>')
+            for t in titles:
+                colour = COLOURS[verdict(r.kind, r.cells[t])]
+                text = html.escape(_abbreviate(r.cells[t], notes))
+                style = f"{cell_style};background:{colour};color:#000"
+                tds.append(f'<td style="{style}">{text}</td>')
+            body.append("<tr>" + "".join(tds) + "</tr>")
     legend = " ".join(
         f'<span style="background:{c};color:#000;padding:0 6px">{html.escape(v)}</span>'
         for v, c in COLOURS.items()

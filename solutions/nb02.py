@@ -1,4 +1,4 @@
-"""Reference solutions of the exercises of notebook 02 (freezing the discriminator), section 12."""
+"""Reference solutions of the exercises of notebook 02 (freezing the discriminator), section 14."""
 
 import tensorflow as tf
 
@@ -32,7 +32,7 @@ NOTES = {
         "with run_eagerly=True only)."
     ),
     "gan_generator_step": (
-        "Practises: Q8's pattern on the classic stacked model: forward through gan, gradients "
+        "Practises: section 1's rule on the classic stacked model: forward through gan, gradients "
         "for G.trainable_variables only. Typical mistakes: gan.trainable_variables (D moves too), "
         "D.trainable = False left set, the minimax loss or the fakes labelled 0, no dict returned."
     ),

@@ -54,6 +54,26 @@ def test_reference_losses_match_keras_in_both_bn_modes(models):
     assert freezing.bn_mode(loss_moving, {"batch": loss_moving, "moving": loss_moving}) == "unclear"
 
 
+def test_reference_losses_normalise_each_group_with_its_own_statistics(models):
+    kx, G, D = models
+    rng = np.random.default_rng(gan_helpers.seed(1))
+    # Two halves far apart: one batch of both gives other statistics than each half alone
+    x = np.concatenate([rng.normal(3.0, 2.0, (8, 2)), rng.normal(-1.0, 0.5, (8, 2))])
+    x, y = x.astype("float32"), np.repeat([[1.0], [0.0]], 8, axis=0).astype("float32")
+    bce = kx.losses.BinaryCrossentropy(from_logits=True)
+    saved = D.get_weights()
+    halves = [
+        float(bce(y[:8], D(x[:8], training=True))),
+        float(bce(y[8:], D(x[8:], training=True))),
+    ]
+    D.set_weights(saved)
+    refs = freezing.reference_losses(G, D, "D", x, y, groups=2)
+    assert refs["batch"] == pytest.approx(np.mean(halves), abs=1e-5)
+    assert abs(freezing.reference_losses(G, D, "D", x, y)["batch"] - refs["batch"]) > 1e-3
+    with pytest.raises(ValueError, match="3 equal parts"):
+        freezing.reference_losses(G, D, "D", x[:16], y[:16], groups=3)
+
+
 def test_summarise_calls_reports_when_a_warning_appears():
     first = freezing.CallEffect("nothing", "moving", ("no weights",))
     later = freezing.CallEffect("nothing", "moving")
@@ -125,18 +145,38 @@ def test_verdict(kind, text, expected):
 
 def test_table_html_colours_cells_and_lists_messages_as_notes():
     warns = "nothing | BN moving | warns 'no <trainable> weights' (every call)"
+    code = "D.compile(opt, loss)\nD.trainable = False"
     rows = [
-        freezing.Row("r", 1, "D.train_on_batch", {"K": warns, "K2": "D | BN batch"}, "D"),
-        freezing.Row("r", 1, "gan.train_on_batch", {"K": "error: ValueError: x", "K2": "G"}, "G"),
+        freezing.Row("r", 1, "D.train_on_batch", {"K": warns, "K2": "D | BN batch"}, "D", code),
+        freezing.Row(
+            "r", 1, "gan.train_on_batch", {"K": "error: ValueError: x", "K2": "G"}, "G", code
+        ),
+        freezing.Row("s", 2, "D.train_on_batch", {"K": "D | BN batch", "K2": "D | BN batch"}),
     ]
     page = freezing.table_html(rows)
     assert "warns [1] (every call)" in page and "<li>[1] no &lt;trainable&gt; weights</li>" in page
     assert "error [2]" in page and "<li>[2] ValueError: x</li>" in page
-    # Two green cells, one red, one amber, plus one of each in the legend
+    # Three green cells for r, one red, one amber, two green for s, plus one of each in the legend
     colours = freezing.COLOURS
     counts = [page.count(f"background:{colours[v]}") for v in ("as meant", "not as meant", "error")]
-    assert counts == [3, 2, 2]
+    assert counts == [5, 2, 2]
+    # The recipe's name and code stand once, beside both of its rows; s has one row and no code
+    assert page.count("<b>r</b>") == 1 and page.count('rowspan="2"') == 2
+    assert page.count("D.compile(opt, loss)\nD.trainable = False</pre>") == 1
+    assert page.count("<b>s</b></td>") == 1 and page.count("<tr>") == 4
     assert freezing.table_html([]) == "<p>(no rows)</p>"
+
+
+def test_every_recipe_shows_its_code_in_short_lines():
+    lesson = lessons.load("02_freezing_discriminator")
+    recipes = freezing.RECIPES + freezing.lesson_recipes(lesson.make_steps, lesson.gan_model_class)
+    for recipe in recipes:
+        lines = recipe.code.splitlines()
+        assert lines, f"{recipe.name} has no code to show"
+        # the table's code column wraps longer lines
+        assert max(len(line) for line in lines) <= 34, recipe.name
+    row = freezing.truth_table(1, recipes[:1], freezing.COLUMNS[:1], seed=SEED)[0]
+    assert row.code == recipes[0].code
 
 
 def test_mismatches_names_the_row_and_column():
