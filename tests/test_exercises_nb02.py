@@ -25,15 +25,22 @@ def test_predictions_reject(name, wrong, message):
     assert verdict.status == "wrong" and message in verdict.message, verdict
 
 
-def _step(variables="G", loss=nb02.generator_loss, freeze=False, result=dict):
+def test_a_prediction_may_be_written_in_any_case():
+    verdict = exercises.check_d_step_frozen_before_first_call(" Unchanged", quiet=True)
+    assert verdict.passed, verdict
+
+
+def _step(
+    variables="G", loss=nb02.generator_loss, freeze=False, result=dict, training=True, opt=None
+):
     def step(gan, G, g_opt, noise):
         D = gan.layers[-1]
         if freeze:
             D.trainable = False
         with tf.GradientTape() as tape:
-            g_loss = loss(gan(noise, training=True))
+            g_loss = loss(gan(noise, training=training) if training else gan(noise))
         chosen = G.trainable_variables if variables == "G" else gan.trainable_variables
-        g_opt.apply_gradients(zip(tape.gradient(g_loss, chosen), chosen))
+        (opt() if opt else g_opt).apply_gradients(zip(tape.gradient(g_loss, chosen), chosen))
         return result(g_loss=g_loss) if result is dict else g_loss
 
     return step
@@ -46,8 +53,12 @@ def _step(variables="G", loss=nb02.generator_loss, freeze=False, result=dict):
         (_step(variables="gan", freeze=True), "left D.trainable = False"),
         (_step(loss=lambda x: nb02.generator_loss(x, "minimax")), "along the minimax loss"),
         (_step(loss=lambda x: tf.reduce_mean(tf.nn.softplus(x))), "labels the fakes 0"),
-        (_step(loss=lambda x: tf.reduce_sum(tf.nn.softplus(-x))), "not by one gradient step"),
+        (_step(loss=lambda x: tf.reduce_sum(tf.nn.softplus(-x))), "the SUM over the batch"),
         (_step(result=None), "as a dict"),
+        # issue 27: what a check on a tiny D without BatchNorm, with one fixed optimizer, accepted
+        (_step(training=None), "ran D in inference mode"),
+        (_step(opt=lambda: tf.keras.optimizers.SGD(0.1)), "build an optimizer of your own"),
+        (_step(opt=lambda: tf.keras.optimizers.Adam(1e-3)), "not by one step of g_opt"),
     ],
 )
 def test_gan_generator_step_rejects(wrong, message):

@@ -48,6 +48,8 @@ def _nb02_d_train_on_batch(train_once_first: bool) -> tuple[str, float, str]:
 def _nb02_prediction(answer, train_once_first: bool, why: dict[str, str]) -> str:
     import keras
 
+    if isinstance(answer, str):
+        answer = answer.strip().lower()
     expect(answer in _NB02_OUTCOMES, f"answer one of {_NB02_OUTCOMES}, not {answer!r}")
     truth, moved, said = _nb02_d_train_on_batch(train_once_first)
     happened = {
@@ -88,55 +90,70 @@ def check_d_step_frozen_after_first_call(answer) -> str:
     return _nb02_prediction(answer, True, why)
 
 
+LEARNING_RATE = 0.0731
+"""The SGD rate of the optimizer a check hands to the learner's step: a step that builds an
+optimizer of its own moves G by another amount."""
+
+
 def _nb02_stack():
-    """A tiny G (notebook 02's), a tiny D without BatchNorm, fixed weights, and the stacked gan."""
+    """Notebook 02's tiny G and D (D with BatchNorm), fixed weights, and the stacked gan."""
     import keras
     import numpy as np
 
     from gan_helpers import freezing
 
-    G = freezing.build_generator(keras)
-    D = keras.Sequential(
-        [
-            keras.Input((freezing.DATA_DIM,)),
-            keras.layers.Dense(8, activation="tanh", name="hidden"),
-            keras.layers.Dense(1, name="logit"),
-        ],
-        name="D",
-    )
+    G, D = freezing.build_generator(keras), freezing.build_discriminator(keras)
     rng = np.random.default_rng(0)
-    for variable in G.weights + D.weights:
+    # trainable weights only: BatchNorm's moving statistics keep their start (mean 0, variance 1)
+    for variable in G.trainable_variables + D.trainable_variables:
         variable.assign(rng.normal(0.0, 0.7, variable.shape).astype("float32"))
     noise = rng.uniform(0.0, 1.0, (16, freezing.NOISE_DIM)).astype("float32")
     return G, D, keras.Sequential([G, D]), noise
 
 
+def _nb02_sgd_steps(G, D, noise, lr):
+    """-lr * gradient of each candidate loss, with D in training and in inference mode."""
+    import numpy as np
+    import tensorflow as tf
+
+    steps = {}
+    # inference mode first: a call in training mode moves BatchNorm's moving statistics
+    for training in (False, True):
+        with tf.GradientTape(persistent=True) as tape:
+            logits = D(G(noise, training=True), training=training)
+            losses = {
+                "non-saturating": tf.reduce_mean(tf.nn.softplus(-logits)),
+                "minimax": -tf.reduce_mean(tf.nn.softplus(logits)),
+                "label 0": tf.reduce_mean(tf.nn.softplus(logits)),
+            }
+        for kind, loss in losses.items():
+            grads = tape.gradient(loss, G.trainable_variables)
+            steps[kind, training] = np.concatenate([-lr * np.ravel(g) for g in grads])
+        if training:
+            want = float(losses["non-saturating"])
+    return steps, want
+
+
 @check("gan_generator_step")
 def check_gan_generator_step(answer) -> str:
-    """One generator step through the stacked model: G moves as the non-saturating loss says, D
-    stays, D.trainable is left alone. Measured against a plain SGD step computed here."""
+    """One generator step through the stacked model, on notebook 02's D (with BatchNorm): G moves
+    by one step of the g_opt it is given along the non-saturating loss, with D in training mode;
+    D's trainable weights stay and D.trainable is left alone. Compared with SGD steps computed
+    here on copies of the same models."""
     import keras
     import numpy as np
     import tensorflow as tf
 
     G, D, gan, noise = _nb02_stack()
-    lr, noise = 0.1, tf.constant(noise)
-    with tf.GradientTape(persistent=True) as tape:
-        logits = D(G(noise))
-        losses = {
-            "non-saturating": tf.reduce_mean(tf.nn.softplus(-logits)),
-            "minimax": -tf.reduce_mean(tf.nn.softplus(logits)),
-            "label 0": tf.reduce_mean(tf.nn.softplus(logits)),
-        }
-    steps = {
-        kind: np.concatenate(
-            [-lr * np.ravel(g) for g in tape.gradient(loss, G.trainable_variables)]
-        )
-        for kind, loss in losses.items()
-    }
-    g_before = [v.numpy() for v in G.weights]
-    d_before = [v.numpy() for v in D.weights]
-    out = answer(gan, G, keras.optimizers.SGD(lr), noise)
+    noise = tf.constant(noise)
+    # the candidates are computed on copies: the learner's step runs on the originals
+    G2, D2 = keras.models.clone_model(G), keras.models.clone_model(D)
+    G2.set_weights(G.get_weights())
+    D2.set_weights(D.get_weights())
+    steps, want = _nb02_sgd_steps(G2, D2, noise, LEARNING_RATE)
+    g_before = [v.numpy() for v in G.trainable_variables]
+    d_before = [v.numpy() for v in D.trainable_variables]
+    out = answer(gan, G, keras.optimizers.SGD(LEARNING_RATE), noise)
     expect(
         isinstance(out, dict) and "g_loss" in out,
         f"your step returned {type(out).__name__}: return its metrics as a dict, "
@@ -147,39 +164,63 @@ def check_gan_generator_step(answer) -> str:
         "your step left D.trainable = False: D's own train_on_batch would then learn nothing "
         "(Q1). With a tape, pick G's variables instead of freezing D.",
     )
-    d_moved = max(float(abs(v.numpy() - w).max()) for v, w in zip(D.weights, d_before))
+    d_moved = max(float(abs(v.numpy() - w).max()) for v, w in zip(D.trainable_variables, d_before))
     expect(
         d_moved == 0,
-        f"D's weights changed during your generator step (by up to {d_moved:.2g}): which "
-        "variables does your tape differentiate? gan.trainable_variables holds D's as well.",
+        f"D's trainable weights changed during your generator step (by up to {d_moved:.2g}): "
+        "which variables does your tape differentiate? gan.trainable_variables holds D's too.",
     )
-    step = np.concatenate([np.ravel(v.numpy() - w) for v, w in zip(G.weights, g_before)])
+    step = np.concatenate(
+        [np.ravel(v.numpy() - w) for v, w in zip(G.trainable_variables, g_before)]
+    )
     expect(np.abs(step).max() > 0, "G's weights did not move: did you apply its gradients (g_opt)?")
-    g_loss = float(np.asarray(out["g_loss"]))
 
     def same(a, b):
         return np.linalg.norm(a - b) <= 1e-3 * np.linalg.norm(b)
 
+    right = steps["non-saturating", True]
     expect(
-        not same(step, steps["minimax"]),
-        "G moved along the minimax loss log(1 - D(G(z))): with D rejecting the fakes it barely "
-        "moves. notebook 01's generator_loss has the non-saturating one.",
+        not same(step, steps["non-saturating", False]),
+        "your step ran D in inference mode: with gan(noise) (no training=True) D's BatchNorm uses "
+        "its moving statistics, not the batch's, so G follows another function than the one D "
+        "trains. Call gan(noise, training=True).",
+    )
+    for training in (True, False):
+        expect(
+            not same(step, steps["minimax", training]),
+            "G moved along the minimax loss log(1 - D(G(z))): with D rejecting the fakes it "
+            "barely moves. notebook 01's generator_loss has the non-saturating one.",
+        )
+        expect(
+            not same(step, steps["label 0", training]),
+            "G moved so as to make its fakes look MORE fake to D: your loss labels the fakes 0. "
+            "Which label does G's loss give them?",
+        )
+    scale = float(np.dot(step, right) / np.dot(right, right))
+    cosine = float(np.dot(step, right) / (np.linalg.norm(step) * np.linalg.norm(right)))
+    expect(
+        not (cosine > 0.999 and abs(scale - len(noise)) < 0.01 * len(noise)),
+        f"G moved {scale:.0f} times too far: your loss is the SUM over the batch of "
+        f"{len(noise)}, not the mean (tf.reduce_mean)",
     )
     expect(
-        not same(step, steps["label 0"]),
-        "G moved so as to make its fakes look MORE fake to D: your loss labels the fakes 0. "
-        "Which label does G's loss give them?",
+        not (cosine > 0.999 and abs(scale - 1) > 1e-3),
+        f"G moved in the right direction but {scale:.3g} times as far as one step of the g_opt "
+        "you were given: do you build an optimizer of your own? Apply the gradients with g_opt.",
     )
     expect(
-        same(step, steps["non-saturating"]),
-        "G moved, but not by one gradient step of the non-saturating loss on D(G(noise)): "
-        "differentiate generator_loss(gan(noise)) with respect to G.trainable_variables, and "
-        "apply those gradients with g_opt",
+        same(step, right),
+        "G moved, but not by one step of g_opt along the non-saturating loss of "
+        "gan(noise, training=True): differentiate generator_loss(gan(noise, training=True)) with "
+        "respect to G.trainable_variables, and apply those gradients with g_opt",
     )
-    want = float(losses["non-saturating"])
+    g_loss = float(np.asarray(out["g_loss"]))
     expect(
         abs(g_loss - want) < 1e-4 * max(1.0, want),
         f"your step moved G correctly but returned g_loss = {g_loss:.4f}, want the loss of that "
         f"step, {want:.4f}",
     )
-    return "G took one non-saturating step through the stacked model; D's weights and flag stayed."
+    return (
+        "G took one non-saturating step through the stacked model with D in training mode, with "
+        "the optimizer it was given; D's trainable weights and its flag stayed."
+    )
