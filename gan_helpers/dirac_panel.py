@@ -29,7 +29,7 @@ from gan_helpers.plotting import FIGURE_WIDTH
 from gan_helpers.training import NonFiniteLossError
 
 NOTEBOOK = "07_dirac_gan"
-LIMIT = 2.0  # the figure shows theta and psi in [-LIMIT, LIMIT]
+LIMIT = 2.5  # the figure shows theta and psi in [-LIMIT, LIMIT] (WGAN-GP swings to ±2 inside it)
 GRID = 15  # arrows per axis
 
 

@@ -63,7 +63,7 @@ def loads(name: str) -> list[str]:
 
 
 def requires(name: str) -> list[str]:
-    """Every notebook ``name``'s lesson code depends on: ``loads``, and what they load, and so on."""
+    """Every notebook the lesson code of ``name`` depends on: what it loads, what they load, ..."""
     seen: list[str] = []
     todo = loads(name)
     while todo:

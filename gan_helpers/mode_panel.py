@@ -5,10 +5,11 @@ pack size m, noise_dim, seed), the buttons **Train**, **Stop**, **Step D**, **St
 **Reset**, a status line, a line of mode scores and one live figure:
 
 * left: D's opinion of every point of the plane (the heat-map: D(x) for the GAN losses, the
-  critic's score rescaled to [0, 1] for WGAN-GP), real samples (black), generated samples
-  (orange) and arrows (green) of the gradient that moves each of a subset of generated points: minus
-  d g_loss / d x, the direction the generator step pushes that point, drawn to scale (so a
-  saturated minimax loss shows short arrows) and capped at a fixed length;
+  critic's score rescaled to [0, 1] for WGAN-GP), real samples, generated samples and arrows of
+  the gradient that moves each of a subset of generated points (their colours, and the words
+  that name them, are ``LEGEND``'s): minus d g_loss / d x, the direction the generator step
+  pushes that point, drawn to scale (so a saturated minimax loss shows short arrows) and capped
+  at a fixed length;
 * right: modes captured and % of high-quality samples (``mixtures.mode_stats`` on 2,500 samples
   from a fixed noise batch) over the generator steps.
 
@@ -71,7 +72,47 @@ HEAT_SIZE = 64  # the heat-map is D on HEAT_SIZE x HEAT_SIZE points
 ARROW_GAIN = 0.5  # arrow length per unit of |d g_loss / d x| (plane units)
 ARROW_CAP = 0.12  # longest arrow, as a fraction of the plot's width
 MAX_BUILDS = 8  # cached builds kept (least recently used dropped)
-CMAP = "RdBu"  # red: D says fake, blue: D says real (as in notebook 06's figures)
+
+
+@dataclass(frozen=True)
+class Legend:
+    """The colours of D's heat-map, of the points and of the arrows, with the words naming them.
+
+    One constant, ``LEGEND``, draws the panel's figure and notebook 06's pictures of D, and writes
+    the sentences that explain them (the notebook and ``app/panels.ipynb`` display ``markdown()``),
+    so the words cannot drift from the picture: tests/test_mode_panel.py reads the colours the
+    panel really draws back and checks that the words name them. The heat-map shows D(x) on
+    ``cmap`` from 0 (D says "fake") to 1 (D says "real").
+    """
+
+    cmap: str = "RdBu"
+    # the words for the colours cmap draws at D(x) = 0 and at D(x) = 1
+    fake: str = "red"
+    real: str = "blue"
+    # matplotlib colours of the real points, G's points and the arrows, and their words
+    data_colour: str = "black"
+    data: str = "black"
+    generated_colour: str = "tab:orange"
+    generated: str = "orange"
+    arrow_colour: str = "tab:green"
+    arrow: str = "green"
+
+    def heat(self) -> str:
+        """The heat-map's colours in a few words: "blue: D says real, red: D says fake"."""
+        return f"{self.real}: D says real, {self.fake}: D says fake"
+
+    def markdown(self) -> str:
+        """The panel's legend, one paragraph of Markdown."""
+        return (
+            f"**The colours.** The background is D's opinion of every point of the plane, "
+            f'{self.real} where D says "real" and {self.fake} where it says "fake" (for '
+            f"WGAN-GP the critic's score, rescaled in each picture: {self.real} for high). The "
+            f"real points are {self.data}, G's points {self.generated}, and the {self.arrow} "
+            "arrows show where the next generator step pushes some of G's points."
+        )
+
+
+LEGEND = Legend()
 
 
 # --- the lesson code the panel calls ------------------------------------------------------------
@@ -321,14 +362,16 @@ class ModeFigure:
             self.ax_hq = self.fig.add_axes((0.56, 0.11, 0.425, 0.29))
             # the heat-map is painted straight into the canvas' pixels (``_paint_heat``):
             # a colour table, not an image artist, which matplotlib would resample every frame
-            colours = matplotlib.colormaps[CMAP](np.linspace(0.0, 1.0, 256))
+            colours = matplotlib.colormaps[LEGEND.cmap](np.linspace(0.0, 1.0, 256))
             self.heat_colours = np.round(255 * (0.9 * colours + 0.1)).astype(np.uint8)
             self.heat_colours[:, 3] = 255
-            scale = ScalarMappable(Normalize(0, 1), matplotlib.colormaps[CMAP])
+            scale = ScalarMappable(Normalize(0, 1), matplotlib.colormaps[LEGEND.cmap])
             self.fig.colorbar(scale, cax=self.ax_bar)
-            self.real = self.ax.scatter([], [], s=4, c="black", animated=True, label="real")
+            self.real = self.ax.scatter(
+                [], [], s=4, c=LEGEND.data_colour, animated=True, label="real"
+            )
             self.fake = self.ax.scatter(
-                [], [], s=5, c="tab:orange", animated=True, label="generated"
+                [], [], s=5, c=LEGEND.generated_colour, animated=True, label="generated"
             )
             self.arrows = self.ax.quiver(
                 np.zeros(N_ARROWS),
@@ -339,16 +382,16 @@ class ModeFigure:
                 scale_units="xy",
                 scale=1,
                 width=0.004,
-                color="tab:green",
+                color=LEGEND.arrow_colour,
                 animated=True,
             )
             self.ax.set_aspect("equal")
             self.ax.grid(False)
             # above the field, in the static part (text is the slowest thing to draw)
-            arrow = Line2D([], [], color="tab:green", marker=">", markersize=6, lw=1.5)
+            arrow = Line2D([], [], color=LEGEND.arrow_colour, marker=">", markersize=6, lw=1.5)
             handles = [
-                Line2D([], [], ls="", marker="o", color="black", markersize=5),
-                Line2D([], [], ls="", marker="o", color="tab:orange", markersize=5),
+                Line2D([], [], ls="", marker="o", color=LEGEND.data_colour, markersize=5),
+                Line2D([], [], ls="", marker="o", color=LEGEND.generated_colour, markersize=5),
                 arrow,
             ]
             self.ax.legend(

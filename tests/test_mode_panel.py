@@ -200,3 +200,69 @@ def test_wgan_gp_and_packing_draw_the_same_blitted_as_redrawn(panel):
     assert figure.render(frame, fmt="png") == figure.render(frame, fmt="png", blit=False)
     width, height = figure.canvas.get_width_height()
     assert width <= 1000, "at most 10 inches at 100 dpi"
+
+
+# --- the legend: the words name the colours the panel draws -------------------------------------
+def _named(word: str, rgb) -> bool:
+    """Whether ``word`` names the colour ``rgb`` (channels 0-1): its own channel leads clearly."""
+    r, g, b = (float(v) for v in rgb[:3])
+    if word == "black":
+        return max(r, g, b) < 0.2
+    if word == "orange":
+        return r > 0.8 and r > g + 0.2 and g > b + 0.2
+    channel = {"red": 0, "green": 1, "blue": 2}[word]
+    values = [r, g, b]
+    return values[channel] > max(v for i, v in enumerate(values) if i != channel) + 0.1
+
+
+def test_the_legend_names_the_colours_the_panel_draws(panel):
+    """LEGEND's words, read against the colours of D's heat-map where D says real and fake."""
+    legend = mode_panel.LEGEND
+    panel.dataset.value, panel.loss.value, panel.pack.value = "ring", "non-saturating", 1
+    panel.wait(120)
+    click(panel, "Reset")
+    b = panel.current
+    # D trained against the fixed starting G: its verdicts on real points and on G's points
+    for _ in range(300):
+        b.d_step()
+    fake = b.snapshot()[0].numpy()
+    d_real, d_fake = (float(tf.reduce_mean(tf.sigmoid(b.D(x)))) for x in (b.real, fake))
+    assert d_real > 0.75 and d_fake < 0.25, f"D should tell them apart: {d_real, d_fake}"
+    # the colour the panel paints for D's mean on real points, on G's points, and at 1 and 0
+    table = panel.figure.heat_colours / 255
+    for value, word, other in [
+        (d_real, legend.real, legend.fake),
+        (1.0, legend.real, legend.fake),
+        (d_fake, legend.fake, legend.real),
+        (0.0, legend.fake, legend.real),
+    ]:
+        rgb = table[round(255 * value)]
+        assert _named(word, rgb) and not _named(other, rgb), (value, word, rgb)
+    figure = panel.figure
+    drawn = {
+        legend.arrow: figure.arrows.get_facecolor()[0],
+        legend.data: figure.real.get_facecolor()[0],
+        legend.generated: figure.fake.get_facecolor()[0],
+    }
+    for word, rgba in drawn.items():
+        assert _named(word, rgba), (word, rgba)
+    text = legend.markdown()
+    for word in (legend.real, legend.fake, legend.arrow, legend.data, legend.generated):
+        assert word in text, f"the legend names {word}"
+
+
+def test_the_notebook_and_the_app_take_their_colour_words_from_the_legend():
+    """Their markdown names no colour of the picture: a code cell displays LEGEND's words."""
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    colours = re.compile(r"\b(red|blue|green|pink|orange|black|purple)\b", re.IGNORECASE)
+    for path in (root / "notebooks" / "06_mode_collapse.ipynb", root / "app" / "panels.ipynb"):
+        cells = json.loads(path.read_text())["cells"]
+        markdown = ["".join(c["source"]) for c in cells if c["cell_type"] == "markdown"]
+        named = [m.group(0) for text in markdown for m in colours.finditer(text)]
+        assert not named, f"{path.name}: colour words in markdown {named}; use mode_panel.LEGEND"
+        code = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        assert "LEGEND.markdown()" in code, f"{path.name} should display mode_panel.LEGEND"

@@ -62,7 +62,7 @@ def test_needed_cells_skip_training():
     cells = json.loads((Path(__file__).parents[2] / "notebooks" / NOTEBOOK).read_text())["cells"]
     chosen = needed_cells(cells)
     text = ["".join(cells[i]["source"]) for i in chosen]
-    assert PANEL_MARKER in text[-1] and "use_course_style" in text[0]
+    assert PANEL_MARKER in text[-1] and "gan_helpers.setup()" in text[0]
     assert not any(".train(" in t for t in text), "the panel must not need a training cell"
     assert any("GENERATOR_PATH =" in t for t in text)
 

@@ -45,7 +45,7 @@ def test_cells_for_panel_picks_the_lesson_the_bundle_and_the_panel():
     cells = json.loads(path.read_text())["cells"]
     chosen = cells_for_panel(cells)
     sources = ["".join(cells[i]["source"]) for i in chosen]
-    assert "use_course_style" in sources[0] and PANEL_MARKER in sources[-1]
+    assert "gan_helpers.setup()" in sources[0] and PANEL_MARKER in sources[-1]
     assert any("def make_dirac_gan" in s for s in sources)
     assert not any("train_d(" in s for s in sources), "the slow fixed-G section is not needed"
 
