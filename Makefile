@@ -20,7 +20,7 @@ CHECK_PYTHON = $(or $(PYTHON),python3) scripts/check_python.py || { test $$? = 1
 	"This course needs Python 3.11-3.13 and make found none: see the README (conda, your OS, python.org)"; exit 1; }
 
 .PHONY: install lab edit app test test-unit test-browser test-notebooks test-seeds test-fallback \
-	test-runtime check-python git-filter site slides solutions lint benchmark clean
+	test-runtime check-python git-filter site slides solutions grading lint benchmark clean
 
 $(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	@$(CHECK_PYTHON)
@@ -31,6 +31,12 @@ $(STAMP): requirements.txt pyproject.toml jupyter/overrides.json
 	@# JupyterLab settings for this venv: no "receive Jupyter news?" toast over the notebook
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@cp jupyter/overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	@# nbgrader (make grading) stays out of the learners' JupyterLab: no menus, no server handlers
+	@# (a lecturer re-enables them: docs/lecturers.md, "Grading with nbgrader")
+	@$(VENV)/bin/jupyter labextension disable --level=sys_prefix @jupyter/nbgrader >/dev/null 2>&1
+	@for e in formgrader validate_assignment assignment_list course_list; do \
+	  $(VENV)/bin/jupyter server extension disable --sys-prefix nbgrader.server_extensions.$$e \
+	  >/dev/null 2>&1; done
 	@touch $(STAMP)
 
 check-python:
@@ -123,6 +129,10 @@ slides: install
 solutions: install
 	$(PY) -m course.solutions
 
+# The exercises as nbgrader assignments for a lecturer who grades (build/grading/: course/grading.py).
+grading: install
+	$(PY) -m course.grading
+
 # Format and fix what ruff can fix by itself (the package, tests, benchmarks and notebooks).
 lint: install
 	$(PY) -m ruff format .
@@ -132,4 +142,4 @@ benchmark: install
 	$(PY) benchmarks/training_loop.py
 
 clean:
-	rm -rf $(VENV) .venv-colab .venv-kaggle .pytest_cache build
+	rm -rf $(VENV) .venv-colab .venv-kaggle .pytest_cache build work
