@@ -15,12 +15,14 @@ unused_noise_rows = "exactly 0"
 NOTES = {
     "w1_distance": (
         "Practises: what W1 measures in 1-D, the area between the CDFs = the mean gap between "
-        "sorted samples of equal size. Typical mistakes: not sorting (or sorting one sample), "
-        "comparing means, squaring the gaps (W2)."
+        "sorted samples of equal size. Typical mistakes: not sorting (or sorting one sample, or "
+        "the two in opposite orders), comparing means or averaging signed gaps, squaring the "
+        "gaps (W2), dividing by n - 1 or by a fixed 1,000, the largest or the median gap."
     ),
     "d_updates_per_run": (
         "Practises: what k counts: 20 D steps per generator step, 300 * 20 = 6,000. Typical "
-        "mistakes: 300 (G's), 6,300 (both together, the notebook's optimizer steps), 20."
+        "mistakes: 300 (G's), 6,300 (both together, the notebook's optimizer steps), 20, 15 "
+        "(k read as G steps per D step), 320 (k added), 5,980 or 6,020 (one G step off)."
     ),
     "unused_noise_rows": (
         "Practises: section 7's trick (one cached 16-input G for every noise_dim): a zero input "

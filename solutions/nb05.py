@@ -34,19 +34,24 @@ NOTES = {
     "wgan_gp_penalty": (
         "Practises: section 7's penalty from scratch: alpha ~ U(0, 1) per sample, x_hat on the "
         "segment, a watched input-gradient tape, the norm per sample, eps under the root. Typical "
-        "mistakes: alpha from a normal distribution or per pixel, penalising |grad| or "
-        "|grad|^2 instead of (|grad| - 1)^2, one norm for the whole batch, no eps (NaN gradient "
-        "for a flat critic), numpy inside (no gradient to the critic)."
+        "mistakes: alpha from a normal distribution, per pixel or one for the batch, the same "
+        "alphas on every call (a fixed seed), penalising |grad| or |grad|^2 instead of "
+        "(|grad| - 1)^2, a one-sided penalty, one norm for the whole batch or a norm over the "
+        "wrong axes, the gradient of the mean score, GP_WEIGHT instead of weight, a sum over the "
+        "batch, no tape.watch, no eps (NaN gradient for a flat critic), numpy inside or "
+        "tf.stop_gradient (no gradient to the critic)."
     ),
     "clip_critic": (
         "Practises: the original WGAN's constraint, in place on trainable_variables only. "
-        "Typical mistakes: tf.clip_by_value without assign (nothing happens), critic.weights "
-        "(clips BatchNormalization's moving variance too), [0, c], the constant CLIP instead of c."
+        "Typical mistakes: tf.clip_by_value without assign (nothing happens), critic.weights or "
+        "get_weights() (clips BatchNormalization's moving statistics too), [0, c], the bounds "
+        "swapped or sign(v) * c (every weight at the bound: a frozen critic), tf.clip_by_norm, "
+        "BatchNormalization's gamma and beta left out, the constant CLIP instead of c."
     ),
     "share_at_clip_bound": (
         "Practises: section 6's point that c = 0.01 binds from the first step: Glorot-uniform "
         "kernels reach +-sqrt(6 / (fan_in + fan_out)) (0.04-0.09 here) and gamma is 1, so most "
-        "weights are pinned at +-c; at c = 0.1 only gamma is cut. Typical mistake: 'under 5%' "
-        "at c = 0.01 (weights start small, so clipping rarely acts)."
+        "weights are pinned at +-c; at c = 0.1 only gamma is cut. Typical mistakes: 'under 5%' "
+        "at c = 0.01 (weights start small, so clipping rarely acts), the pair reversed."
     ),
 }

@@ -20,11 +20,13 @@ NOTES = {
     "modes_captured": (
         "Practises: VEEGAN's modes-captured score (nearest mode, a 3σ threshold on the distance, "
         "count distinct modes). Typical mistakes: no threshold, the squared distance against 3σ, "
-        "σ instead of 3σ, counting high-quality samples instead of modes."
+        "σ, 2σ or 3σ² instead of 3σ, a square box, the ring's σ or K = 8 written in, two "
+        "samples per mode, counting high-quality samples instead of modes, a share of modes."
     ),
     "pack_same_mode": (
         "Practises: why PacGAN works: real packs agree on a mode with probability 1/K, collapsed "
-        "ones always. Typical mistakes: 0 ('almost never'), 1/64 (both on a given mode), "
+        "ones always. Typical mistakes: 0 ('almost never'), 1/64 (both on a given mode), 1/7 "
+        "(the second point avoiding the first one's mode), 7/8 (different modes), 1/2, "
         "percentages instead of fractions."
     ),
 }

@@ -27,12 +27,15 @@ doubling_steps = int(np.round(np.log(2) / np.log(np.sqrt(1 + 0.1**2 / 4))))
 NOTES = {
     "simultaneous_step": (
         "Practises: the simultaneous update, each player down its own loss from the same point, "
-        "one tape each. Typical mistakes: G stepping against D's new ψ (alternating), a sign "
-        "(gradient ascent), the WGAN field without sigmoid(ψθ), the non-saturating loss."
+        "one tape each. Typical mistakes: G stepping against D's new ψ or D against G's new θ "
+        "(alternating), a sign (gradient ascent), the WGAN field without sigmoid(ψθ), the "
+        "non-saturating loss, no h or the notebook's H, (psi, theta), the change instead of the "
+        "new point."
     ),
     "doubling_steps": (
         "Practises: the per-step factor √(1 + h²f'(0)²) of section 2, turned into a prediction "
         "(555 steps). Typical mistakes: 'never' (expecting convergence), doubling |x|² (278), "
-        "f'(0) = 1 (139)."
+        "f'(0) = 1 (139), f'(0) = sigmoid'(0) = 1/4 (2,218), growth 1 + h/2 (14), an e-folding "
+        "(801)."
     ),
 }

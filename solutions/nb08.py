@@ -25,12 +25,14 @@ label_changes = "projection"
 NOTES = {
     "generator_input": (
         "Practises: what a conditional generator's input is (z, then a one-hot label, along the "
-        "columns). Typical mistakes: the digit as one number, one-hot of depth max(digits) + 1, "
-        "concatenating along axis 0, the label before z."
+        "columns). Typical mistakes: the digit as one number, one-hot of depth max(digits) + 1 "
+        "or 11, digits - 1 (one column off), -1/+1 labels, concatenating along axis 0, the label "
+        "before z, a batch size written in or a squeeze (a batch of one fails)."
     ),
     "extra_generator_parameters": (
         "Practises: where the label's information enters G (the first Dense layer's weights, "
-        "31,360). Typical mistakes: 0 (Concatenate has no weights), 10 (the inputs only)."
+        "31,360). Typical mistakes: 0 (Concatenate has no weights), 10 (the inputs only), 3,136 "
+        "(one input), 31,370 (biases the layer does not have), 640 (NOISE_DIM for the units)."
     ),
     "label_changes": (
         "Practises: the projection discriminator's two terms; only e_y·φ(x) reads the label. "

@@ -77,6 +77,35 @@ def _first_line(error: BaseException, limit: int = 160) -> str:
     return line if len(line) <= limit else line[: limit - 3] + "..."
 
 
+def real_number(value) -> float | None:
+    """Any real number (int, float, NumPy or TensorFlow scalar) as a float; None otherwise.
+
+    A right answer is right whatever type holds it: ``3``, ``3.0``, ``np.float32(3)`` and a
+    scalar tensor all count; a bool or a string does not.
+    """
+    import numbers
+
+    import numpy as np
+
+    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    try:
+        array = np.asarray(value)
+    except Exception:  # not array-like: not a number
+        return None
+    if array.ndim == 0 and array.dtype.kind in "fiu":
+        return float(array)
+    return None
+
+
+def cause_then(cause: str, numbers: str) -> str:
+    """A rejection: the most likely cause first, then the numbers that show it."""
+    numbers = numbers[:1].upper() + numbers[1:]
+    return f"{cause} {numbers}" if cause.endswith(("?", ".", "!")) else f"{cause}. {numbers}"
+
+
 STUB_TEXT = "your code here"
 """What every function stub raises: ``raise NotImplementedError("your code here")``."""
 

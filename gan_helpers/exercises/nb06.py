@@ -2,83 +2,159 @@
 
 from __future__ import annotations
 
-from gan_helpers.exercises import Wrong, check, expect
+from gan_helpers.exercises import Wrong, cause_then, check, expect, real_number
+
+# ----------------------------------------------------------------------------------------------
+# 7a. the modes-captured score
 
 
-def _placed_points(mixture):
-    """Ten points on circles around the first four modes, at 0.5, 2 and 5 sigma and at 0.5."""
+def _nb06_around(centre, radius: float, angle_degrees: float):
     import numpy as np
 
-    turns = np.linspace(0.0, 2 * np.pi, 10, endpoint=False)
-    circle = np.stack([np.cos(turns), np.sin(turns)], axis=1)
-    radii = [0.5 * mixture.sigma, 2 * mixture.sigma, 5 * mixture.sigma, 0.5]
-    points = [mixture.centres[i] + r * circle for i, r in enumerate(radii)]
-    return np.concatenate(points).astype(np.float32)
+    angle = np.deg2rad(angle_degrees)
+    return np.asarray(centre, np.float64) + radius * np.array([np.cos(angle), np.sin(angle)])
 
 
-def _modes_within(samples, mixture, limit, squared=False):
-    """How many modes are the nearest mode of a sample within limit (of the squared distance)."""
+def _nb06_placed(mixture, plan):
+    """Points placed around the modes: plan is [(mode, radius in sigma, angle in degrees)]."""
     import numpy as np
 
-    from gan_helpers import mixtures
-
-    index, distance = mixtures.nearest_mode(samples, mixture)
-    near = (distance**2 if squared else distance) <= limit
-    return len(np.unique(index[near]))
+    points = [_nb06_around(mixture.centres[m], r * mixture.sigma, a) for m, r, a in plan]
+    return np.array(points, np.float32)
 
 
-def _modes_captured_hint(got, samples, mixture):
-    """The usual cause of a wrong count, found by computing what each usual mistake gives."""
-    import numpy as np
-
-    from gan_helpers import mixtures
-
-    sigma = mixture.sigma
-    good = int(np.sum(mixtures.nearest_mode(samples, mixture)[1] <= 3 * sigma))
-    if got == good:
-        return "did you count the high-quality samples instead of the modes they sit on?"
-    if got == _modes_within(samples, mixture, np.inf):
-        return "samples far from every mode count too: where is the 3σ threshold?"
-    if got == _modes_within(samples, mixture, 3 * sigma, squared=True):
-        return "is the squared distance compared with 3σ? Compare the distance itself."
-    if got == _modes_within(samples, mixture, sigma):
-        return "is the threshold σ instead of 3σ?"
-    return "a mode counts when it is the nearest mode of at least one sample within 3σ of it."
-
-
-@check("modes_captured")
-def check_modes_captured(modes_captured):
-    """Compare with mixtures.mode_stats on points placed around the 3σ line and on real data."""
-    import numbers
-
+def _nb06_cases():
+    """(what, samples, mixture): each usual mistake changes the count in at least one of them."""
     import numpy as np
 
     from gan_helpers import mixtures
 
     rng = np.random.default_rng(0)
     ring, grid = mixtures.ring(), mixtures.grid()
+    # one ring mode each: 2.9 sigma (in), 3.1 sigma (out), 3.5 sigma on the diagonal (out, but
+    # inside a 3-sigma box), two points at 0.5 sigma, one at 0.5, one at 1.5, 10 and 20 sigma
+    plan = [(0, 2.9, 0), (1, 3.1, 90), (2, 3.5, 45), (3, 0.5, 10), (3, 0.5, 200)]
+    plan += [(4, 0.5, 300), (5, 1.5, 135), (6, 10, 0), (7, 20, 180)]
+    # grid modes: 2.5 sigma (out with the ring's sigma 0.02), 2.9 in, 3.2 out, 0.2 in
+    grid_plan = [(0, 2.5, 30), (6, 2.9, 270), (12, 3.2, 0), (24, 0.2, 60), (24, 1.0, 240)]
     one_mode = ring.centres[3] + ring.sigma * rng.normal(size=(500, 2))
-    cases = [
-        ("40 points at 0.5σ, 2σ, 5σ and 25σ from four ring modes", _placed_points(ring), ring),
+    return [
+        (
+            "9 points placed from 0.5σ to 20σ around the 8 ring modes",
+            _nb06_placed(ring, plan),
+            ring,
+        ),
+        ("5 points placed around 4 grid modes", _nb06_placed(grid, grid_plan), grid),
         ("2,500 real points of the grid", grid.sample(2500, rng), grid),
         ("500 points around one ring mode", one_mode.astype(np.float32), ring),
+        ("1 point on a ring mode", ring.centres[5:6].copy(), ring),
+        ("3 points at the ring's centre, far from every mode", np.zeros((3, 2), np.float32), ring),
     ]
-    for name, samples, mixture in cases:
-        got = modes_captured(samples.copy(), mixture)
-        expect(
-            isinstance(got, numbers.Integral) and not isinstance(got, bool),
-            f"return a whole number (int), the count of captured modes; got {got!r}",
-        )
-        truth = mixtures.mode_stats(samples, mixture)["modes_captured"]
-        expect(
-            got == truth,
-            f"for {name} you count {got} modes, the right count is {truth}: "
-            + _modes_captured_hint(got, samples, mixture),
-        )
-    return "right on points placed near the 3σ line, on real data and on a collapsed sample."
 
 
-def _same_mode_share(G, mixture, collapsed):
+def _nb06_count(samples, mixture, rule: str) -> float:
+    """What a modes-captured score computes under the right rule or a usual mistake."""
+    import numpy as np
+
+    from gan_helpers import mixtures
+
+    index, distance = mixtures.nearest_mode(samples, mixture)
+    sigma = mixture.sigma
+    offset = samples.astype(np.float64) - mixture.centres[index].astype(np.float64)
+    near = {
+        "right": distance <= 3 * sigma,
+        "no threshold": np.ones(len(samples), bool),
+        "squared": distance**2 <= 3 * sigma,
+        "sigma": distance <= sigma,
+        "2 sigma": distance <= 2 * sigma,
+        "variance": distance <= 3 * sigma**2,
+        "box": np.all(np.abs(offset) <= 3 * sigma, axis=1),
+        "ring sigma": distance <= 3 * 0.02,
+    }
+    good = near.get(rule, near["right"])
+    counts = np.bincount(index[good], minlength=mixture.n_modes)
+    if rule == "samples":
+        return float(good.sum())
+    if rule == "two samples":
+        return float(np.sum(counts >= 2))
+    if rule == "eight":
+        return float(np.count_nonzero(counts[:8]))
+    if rule == "share":
+        return float(np.count_nonzero(counts)) / mixture.n_modes
+    return float(np.count_nonzero(counts))
+
+
+_NB06_RULES = {
+    "samples": "you count the high-quality samples, not the modes they sit on: count each mode "
+    "once, however many good samples it holds (np.unique of their nearest modes)",
+    "share": "you return the share of modes captured: return their number",
+    "no threshold": "samples far from every mode count too: where is the 3σ threshold? A mode "
+    "counts only for a sample within 3σ of it",
+    "squared": "you compare the squared distance with 3σ: compare the distance itself, or the "
+    "squared distance with (3σ)²",
+    "variance": "your threshold is 3σ², a variance: compare the distance with 3σ",
+    "sigma": "your threshold is σ, not 3σ",
+    "2 sigma": "your threshold is 2σ, not 3σ",
+    "box": "you test each coordinate against 3σ (a square box): the rule is on the distance, "
+    "sqrt(dx² + dy²) <= 3σ",
+    "ring sigma": "your σ is the ring's 0.02 on the grid too: use mixture.sigma (the grid's is "
+    "0.05)",
+    "two samples": "a mode needs only one sample within 3σ to count, not two or more",
+    "eight": "you count only the first 8 modes (the ring's): the grid has 25, use "
+    "len(mixture.centres)",
+}
+
+
+@check("modes_captured")
+def check_modes_captured(modes_captured):
+    """Compare with mixtures.mode_stats on points placed on both sides of the 3σ line (ring and
+    grid), real grid data, a collapsed sample, one point and none near any mode."""
+    from gan_helpers import mixtures
+
+    expect(callable(modes_captured), "modes_captured must be a function of (samples, mixture)")
+    cases = _nb06_cases()
+    got = []
+    for what, samples, mixture in cases:
+        value = modes_captured(samples.copy(), mixture)
+        number = real_number(value)
+        expect(
+            number is not None,
+            f"return one whole number (an int), the count of captured modes; for {what} you "
+            f"returned {value!r}",
+        )
+        got.append(number)
+    truth = [float(mixtures.mode_stats(s, m)["modes_captured"]) for _, s, m in cases]
+    if got == truth:
+        return (
+            "right on points placed on both sides of the 3σ line (ring and grid), on real data, "
+            "on a collapsed sample, on one point and on none."
+        )
+    wrong = next(i for i, (g, t) in enumerate(zip(got, truth)) if g != t)
+    numbers = (
+        f"for {cases[wrong][0]} your count is {got[wrong]:g}, the right one is {truth[wrong]:g}"
+    )
+    for rule, hint in _NB06_RULES.items():
+        counts = [_nb06_count(s, m, rule) for _, s, m in cases]
+        if all(abs(g - c) < 1e-9 for g, c in zip(got, counts)):
+            raise Wrong(cause_then(hint, numbers))
+    expect(
+        all(g == round(g) for g in got),
+        f"a count of modes is a whole number: {numbers}",
+    )
+    raise Wrong(
+        cause_then(
+            "a mode counts when it is the nearest mode of at least one sample lying within 3σ "
+            "(mixture.sigma) of it",
+            numbers,
+        )
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# 7b. what a pack of two shows D
+
+
+def _same_mode_share(G, mixture, collapsed, packs: int = 20000):
     """Measured: the share of packs of two points (real or G's) whose points share a mode."""
     import numpy as np
     import tensorflow as tf
@@ -86,7 +162,7 @@ def _same_mode_share(G, mixture, collapsed):
     from gan_helpers import lessons, mixtures
 
     lesson = lessons.load("06_mode_collapse")
-    real, fake = lesson.make_batches(G, mixture, tf.random.Generator.from_seed(0), 5000, 2)
+    real, fake = lesson.make_batches(G, mixture, tf.random.Generator.from_seed(0), packs, 2)
     points = (fake() if collapsed else real()).numpy().reshape(-1, 2)
     index = mixtures.nearest_mode(points, mixture)[0].reshape(-1, 2)
     return float(np.mean(index[:, 0] == index[:, 1]))
@@ -94,20 +170,19 @@ def _same_mode_share(G, mixture, collapsed):
 
 @check("pack_same_mode")
 def check_pack_same_mode(pack_same_mode):
-    """Measure both shares with notebook 06's make_batches (pack = 2) on the ring."""
-    import numbers
-
+    """Measure both shares with notebook 06's make_batches (pack = 2, 20,000 packs) on the ring."""
     import numpy as np
 
     from gan_helpers import lessons, mixtures
 
+    values = None
+    if isinstance(pack_same_mode, (tuple, list, np.ndarray)) and len(pack_same_mode) == 2:
+        values = [real_number(v) for v in pack_same_mode]
     expect(
-        isinstance(pack_same_mode, (tuple, list))
-        and len(pack_same_mode) == 2
-        and all(isinstance(v, numbers.Real) for v in pack_same_mode),
+        values is not None and None not in values,
         f"answer a pair of two fractions, (real packs, collapsed packs); got {pack_same_mode!r}",
     )
-    real, collapsed = (float(v) for v in pack_same_mode)
+    real, collapsed = values
     expect(
         0 <= real <= 1 and 0 <= collapsed <= 1,
         f"give fractions between 0 and 1, not percentages: got {pack_same_mode!r}",
@@ -119,20 +194,54 @@ def check_pack_same_mode(pack_same_mode):
     last = G.layers[-1]
     last.set_weights([np.zeros_like(last.get_weights()[0]), ring.centres[0]])
     measured_collapsed = _same_mode_share(G, ring, collapsed=True)
-    if abs(real - measured_real) > 0.03:
-        if abs(real - 1 / 64) < 0.005:
-            hint = "1/64 is the chance that both sit on one given mode; any of the 8 will do"
-        elif real < 0.03:
-            hint = "'almost never' is not never: the second point picks 1 of 8 modes"
-        else:
-            hint = "the two points are drawn independently, each from 8 equally likely modes"
-        raise Wrong(f"measured {measured_real:.3f} for real packs, you said {real:g}: {hint}")
-    expect(
-        abs(collapsed - measured_collapsed) <= 0.03,
-        f"measured {measured_collapsed:.3f} for the collapsed generator, you said "
-        f"{collapsed:g}: where do its two points land?",
+    measured = (
+        f"measured on 20,000 packs: {measured_real:.3f} for real packs, {measured_collapsed:.3f} "
+        "for the collapsed generator"
     )
+    k = ring.n_modes
+    # 20,000 packs measure the share within +-0.007 (3 standard errors): 0.01 is the lesson's
+    # tolerance, tight enough to tell 1/8 from 1/7 and 1/9
+    if abs(real - measured_real) > 0.01:
+        hints = [
+            (
+                abs(real - 1 / k**2) < 0.005,
+                f"1/{k**2} is the chance that both sit on one given mode; any of the {k} will do",
+            ),
+            (
+                real < 0.03,
+                f"'almost never' is not never: the second point picks 1 of {k} modes, "
+                "and one of them is the first point's",
+            ),
+            (
+                abs(real - 1 / (k - 1)) < 0.005,
+                f"1/{k - 1}: the second point does not avoid the "
+                f"first one's mode; it picks 1 of all {k} modes, so it matches with chance 1/{k}",
+            ),
+            (
+                abs(real - (k - 1) / k) < 0.01,
+                f"{k - 1}/{k} is the share of packs whose points "
+                "sit on two DIFFERENT modes: the question asks for the same mode",
+            ),
+            (
+                abs(real - 0.5) < 0.01,
+                "the two points agree or not, but not 50-50: the second "
+                f"point picks 1 of {k} equally likely modes",
+            ),
+        ]
+        hint = next(
+            (h for when, h in hints if when),
+            f"the two points are drawn independently, each from {k} equally likely modes",
+        )
+        raise Wrong(cause_then(hint, f"You said {real:g} for real packs; {measured}."))
+    if abs(collapsed - measured_collapsed) > 0.01:
+        hint = (
+            "a generator collapsed onto one mode puts every point on that mode, so both points "
+            "of a pack always share it"
+        )
+        if abs(collapsed - real) < 0.01:
+            hint = "the collapsed generator does not draw its modes like the data: " + hint
+        raise Wrong(cause_then(hint, f"You said {collapsed:g} for collapsed packs; {measured}."))
     return (
-        f"measured {measured_real:.3f} (real) and {measured_collapsed:.3f} (collapsed): a pack "
-        "shows D what one point cannot, how often the points agree."
+        f"{measured}: a pack shows D what one point cannot, how often the points agree "
+        f"(1/{k} for the data, always for a collapse)."
     )
