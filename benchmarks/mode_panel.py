@@ -1,6 +1,6 @@
 """Frames per second of notebook 06's panel while it trains (the issue asks for at least 5).
 
-The panel (``gan_helpers.mode_panel.ModePanel``) is built with notebook 06's own lesson code
+The panel (``gan_helpers.labs.nb06_panel.ModePanel``) is built with notebook 06's own lesson code
 (loaded from its ``lesson`` cells, as the tests do), then its Train button's job runs in the
 background exactly as a click starts it, for ``--seconds`` per setting. Every picture the panel
 sends to its ``ipywidgets.Image`` is counted (with its time), as the browser would receive it.
@@ -44,7 +44,7 @@ def load() -> str:
 
 
 def measure(panel, name: str, seconds: float) -> dict:
-    from gan_helpers import mode_panel
+    from gan_helpers.labs import nb06_panel as mode_panel
 
     config = mode_panel.ModeConfig(**SETTINGS[name])
     for widget, value in (
@@ -97,7 +97,8 @@ def main() -> int:
     args = parser.parse_args()
 
     import gan_helpers
-    from gan_helpers import lessons, mode_panel
+    from gan_helpers import lessons
+    from gan_helpers.labs import nb06_panel as mode_panel
 
     gan_helpers.set_seed(0)
     lesson = lessons.load("06_mode_collapse")

@@ -43,7 +43,8 @@ VARIANTS = ("fresh", "fresh-xla", "cached", "cached-xla")
 
 def one_variant(variant: str, runs: int, draw: bool) -> dict:
     import gan_helpers
-    from gan_helpers import toy, toy_panel
+    from gan_helpers.labs import nb03_panel as toy_panel
+    from gan_helpers.labs import nb03_toy as toy
 
     gan_helpers.set_seed(0)  # as the notebook does (deterministic ops on)
     lesson = toy.Lesson.load()  # notebook 03's lesson cells
@@ -70,7 +71,8 @@ def frame_times(frames: int = 30) -> None:
     import io
 
     import gan_helpers
-    from gan_helpers import toy, toy_panel
+    from gan_helpers.labs import nb03_panel as toy_panel
+    from gan_helpers.labs import nb03_toy as toy
     from gan_helpers.plotting import LivePlot
 
     lesson = toy.Lesson.load()

@@ -1,21 +1,29 @@
-"""gan_helpers: the plumbing shared by the GAN course notebooks. No lesson code lives here.
+"""gan_helpers: what the GAN course's notebooks share. No lesson code lives here.
 
 The rule: a lesson's code (its networks, losses and training step) is written in the notebook that
 teaches it, in cells tagged ``lesson``. Whatever else needs that code (a later notebook, a
-benchmark, a test) loads those cells with ``gan_helpers.lessons.load``. This package holds only the
-machinery around them. Modules (each small enough to read in one sitting):
+benchmark, a test) loads those cells with ``gan_helpers.lessons.load``. This package holds the
+machinery around them, in three parts, so that its layout says who reads what.
 
-* ``config``   -- the quick/full profile, the base seed, ``set_seed``, ``check_int``, ``Timer``;
+**The core** (this folder's modules), which every notebook uses and a student reads:
+
+* ``config``   -- the quick/full profile, the base seed, ``setup()`` (a notebook's one setup line),
+  ``set_seed``, ``check_int``, ``Timer``;
 * ``data``     -- MNIST with offline fallbacks;
 * ``lessons``  -- loads a notebook's ``lesson`` cells, so code has one source;
 * ``training`` -- compiles any ``d_step``/``g_step`` pair into one loop: k, history, NaN guard;
 * ``weights``  -- the weight-diff instrument: snapshot every variable, diff two snapshots, group;
-* ``plotting`` -- the course's figure style, image grids and ``LivePlot``, a live animator;
-* ``freezing`` -- notebook 02's laboratory: runs Keras recipes and measures which weights move;
-* ``toy``      -- notebook 03's runner: the compiled 1-D experiment, W1 to N(0, 1), a model cache;
-* ``toy_panel``-- notebook 03's widget panel, live figure and sweep tables;
+* ``plotting`` -- the course's figure style, image grids, ``LivePlot``, a panel's display;
 * ``metrics``  -- a digit classifier, a Frechet distance in its feature space, mode coverage;
-* ``startup``  -- TensorFlow's start-up lines explained, and an import without them.
+* ``startup``  -- TensorFlow's start-up lines explained, and an import without them;
+* ``runtime``  -- where the course runs (Colab, Kaggle) and how its versions differ from the pins.
+
+**The labs** (``gan_helpers.labs``): one notebook's instruments each, named by its number
+(``labs/nb06_mixtures.py`` serves notebook 06 only): its laboratory, runner or widget panel.
+
+**The exercise checks** (``gan_helpers.exercises``): one module per notebook, out of the reading
+path: they must recognise every wrong answer, so they spell out the formulas a student should not
+write.
 
 Importing the package imports TensorFlow without the start-up lines it prints on every machine
 (``startup``: each one explained, anything else still shows); it changes no results.
@@ -50,4 +58,4 @@ __all__ = [
     "set_seed",
     "setup",
 ]
-__version__ = "0.2.0"
+__version__ = "0.3.0"

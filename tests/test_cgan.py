@@ -12,8 +12,9 @@ import pytest
 import tensorflow as tf
 
 import gan_helpers
-from gan_helpers import cgan, lessons, metrics
-from gan_helpers.cgan_panel import CganPanel, to_png
+from gan_helpers import lessons, metrics
+from gan_helpers.labs import nb08_cgan as cgan
+from gan_helpers.labs.nb08_panel import CganPanel, to_png
 
 lesson = lessons.load("08_conditional_gan")
 

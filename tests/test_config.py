@@ -82,3 +82,26 @@ def test_setup_is_the_one_setup_line(capsys, monkeypatch):
     assert plt.rcParams["font.size"] == plotting.COURSE_STYLE["font.size"], "the course style"
     assert "base seed 2" in capsys.readouterr().out, "the profile line"
     assert gan_helpers.setup(3) == 203
+
+
+def test_the_package_says_truthfully_what_it_holds():
+    """Every module is listed in the package's docstring; the core stays small enough to read."""
+    import tomllib
+    from pathlib import Path
+
+    import gan_helpers
+
+    root = Path(gan_helpers.__file__).parent
+    doc = gan_helpers.__doc__
+    core = sorted(p for p in root.glob("*.py") if p.name != "__init__.py")
+    labs = sorted((root / "labs").glob("nb*.py"))
+    missing = [p.stem for p in core if f"``{p.stem}``" not in doc]
+    missing += [
+        p.stem for p in labs if f"``{p.stem}``" not in (root / "labs" / "__init__.py").read_text()
+    ]
+    assert not missing, f"modules not described where the package lists them: {missing}"
+    lines = sum(len(p.read_text().splitlines()) for p in [root / "__init__.py", *core])
+    print(f"the core of gan_helpers: {len(core) + 1} modules, {lines} lines")
+    assert lines < 2500, f"the core a student reads has grown to {lines} lines"
+    project = tomllib.loads((root.parent / "pyproject.toml").read_text())["project"]
+    assert project["version"] == gan_helpers.__version__, "one version number"

@@ -152,8 +152,8 @@ def test_an_exercise_message_leaves_every_copy_fresh_but_a_module_edit_does_not(
     target = exercises if exercises.is_file() else exercises / "__init__.py"
     target.write_text(target.read_text() + '\nHINT = "a reworded message"\n')
     assert executed.key(nb07, "quick") == before, "a check's wording runs nothing again"
-    used = executed.modules_used("from gan_helpers import dirac_panel")
-    assert any("dirac" in p.name for p in used), "07's panel module is part of its key"
-    panel = next(p for p in used if "dirac" in p.name)
+    used = executed.modules_used("from gan_helpers.labs import nb07_panel")
+    assert any(p.name == "nb07_panel.py" for p in used), "07's panel module is part of its key"
+    panel = next(p for p in used if p.name == "nb07_panel.py")
     panel.write_text(panel.read_text() + "\n# changed\n")
     assert executed.key(nb07, "quick") != before, "a module 07 imports changes its outputs"

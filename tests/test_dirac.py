@@ -10,7 +10,8 @@ import pytest
 import tensorflow as tf
 
 import gan_helpers  # noqa: F401  (quietens TensorFlow before it loads)
-from gan_helpers import dirac_panel, lessons
+from gan_helpers import lessons
+from gan_helpers.labs import nb07_panel as dirac_panel
 
 m = lessons.load("07_dirac_gan")
 LESSON = dirac_panel.DiracLesson.load()

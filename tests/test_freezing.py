@@ -1,5 +1,6 @@
-"""Unit tests for gan_helpers.freezing, notebook 02's laboratory: the BN-mode detector, error texts,
-verdicts and the table, and the lesson recipes run on notebook 02's own lesson cells.
+"""Unit tests for gan_helpers.labs.nb02_freezing, notebook 02's laboratory: the BN-mode detector,
+error texts, verdicts and the table, and the lesson recipes run on notebook 02's own lesson
+cells.
 
 The weight snapshots it uses are tested in tests/test_weights.py.
 """
@@ -8,7 +9,8 @@ import numpy as np
 import pytest
 
 import gan_helpers
-from gan_helpers import freezing, lessons
+from gan_helpers import lessons
+from gan_helpers.labs import nb02_freezing as freezing
 
 SEED = gan_helpers.seed(0)
 

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from gan_helpers import mixtures
+from gan_helpers.labs import nb06_mixtures as mixtures
 
 
 def test_ring_has_eight_distinct_modes_on_the_circle():
@@ -158,7 +158,7 @@ def test_bad_loss_and_pack_say_what_to_change(lesson):
 
 
 def test_a_run_restarts_identically_from_its_seed(lesson):
-    from gan_helpers import mixture_runs
+    from gan_helpers.labs import nb06_runs as mixture_runs
 
     run = mixture_runs.get_run(lesson, mixtures.ring(), loss="non-saturating", jit_compile=False)
     first = mixture_runs.train(run, 3, 20, 2, n_eval=50)
@@ -169,7 +169,7 @@ def test_a_run_restarts_identically_from_its_seed(lesson):
 
 
 def test_heatmap_of_an_unpacked_discriminator_only(lesson):
-    from gan_helpers import mixture_runs
+    from gan_helpers.labs import nb06_runs as mixture_runs
 
     run = mixture_runs.get_run(lesson, mixtures.ring(), loss="non-saturating", jit_compile=False)
     heat = mixture_runs.heatmap(run, 3.0, n=10)

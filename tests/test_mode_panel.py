@@ -1,4 +1,4 @@
-"""Unit tests for gan_helpers.mode_panel: notebook 06's 2-D panel, without a browser.
+"""Unit tests for gan_helpers.labs.nb06_panel: notebook 06's 2-D panel, without a browser.
 
 The buttons are clicked the way the browser clicks them (``Button.click()`` runs the same
 handlers) and the sliders are moved by setting their values; the panel trains notebook 06's own
@@ -15,7 +15,8 @@ import pytest
 import tensorflow as tf
 
 import gan_helpers  # noqa: F401  (quietens TensorFlow before it loads)
-from gan_helpers import lessons, mode_panel, weights
+from gan_helpers import lessons, weights
+from gan_helpers.labs import nb06_panel as mode_panel
 
 LESSON = lessons.load("06_mode_collapse")
 

@@ -1,4 +1,5 @@
-"""Unit tests for notebook 03's lesson code and for gan_helpers.toy, the runner that trains it.
+"""Unit tests for notebook 03's lesson code and for gan_helpers.labs.nb03_toy, the runner that
+trains it.
 
 The lesson code (networks, losses, noise, training step) is loaded from the notebook's ``lesson``
 cells, never copied. Graph mode and tiny runs, so fast; one test compiles with XLA.
@@ -13,7 +14,7 @@ import pytest
 import tensorflow as tf
 
 import gan_helpers  # noqa: F401  (quietens TensorFlow before it loads)
-from gan_helpers import toy
+from gan_helpers.labs import nb03_toy as toy
 
 LESSON = toy.Lesson.load()
 NB = gan_helpers.lessons.load(toy.NOTEBOOK)  # the lesson cells as a module

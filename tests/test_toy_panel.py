@@ -1,4 +1,5 @@
-"""Unit tests for gan_helpers.toy_panel: notebook 03's widget panel, its figure and sweep tables.
+"""Unit tests for gan_helpers.labs.nb03_panel: notebook 03's widget panel, its figure and sweep
+tables.
 
 What the panel's widgets do is exercised here the way a click does it (setting a widget's value,
 calling what a button calls); tests/browser/ drives the same panel in a real browser.
@@ -11,7 +12,8 @@ import numpy as np
 import pytest
 
 import gan_helpers  # noqa: F401  (quietens TensorFlow before it loads)
-from gan_helpers import toy, toy_panel
+from gan_helpers.labs import nb03_panel as toy_panel
+from gan_helpers.labs import nb03_toy as toy
 
 LESSON = toy.Lesson.load()
 

@@ -20,7 +20,8 @@ def _nb02_d_train_on_batch(train_once_first: bool) -> tuple[str, float, str]:
     import keras
     import numpy as np
 
-    from gan_helpers import freezing, weights
+    from gan_helpers import weights
+    from gan_helpers.labs import nb02_freezing as freezing
 
     D = freezing.build_discriminator(keras)
     rng = np.random.default_rng(0)
@@ -100,7 +101,7 @@ def _nb02_stack():
     import keras
     import numpy as np
 
-    from gan_helpers import freezing
+    from gan_helpers.labs import nb02_freezing as freezing
 
     G, D = freezing.build_generator(keras), freezing.build_discriminator(keras)
     rng = np.random.default_rng(0)

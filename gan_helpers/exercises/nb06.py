@@ -27,7 +27,7 @@ def _nb06_cases():
     """(what, samples, mixture): each usual mistake changes the count in at least one of them."""
     import numpy as np
 
-    from gan_helpers import mixtures
+    from gan_helpers.labs import nb06_mixtures as mixtures
 
     rng = np.random.default_rng(0)
     ring, grid = mixtures.ring(), mixtures.grid()
@@ -56,7 +56,7 @@ def _nb06_count(samples, mixture, rule: str) -> float:
     """What a modes-captured score computes under the right rule or a usual mistake."""
     import numpy as np
 
-    from gan_helpers import mixtures
+    from gan_helpers.labs import nb06_mixtures as mixtures
 
     index, distance = mixtures.nearest_mode(samples, mixture)
     sigma = mixture.sigma
@@ -109,7 +109,7 @@ _NB06_RULES = {
 def check_modes_captured(modes_captured):
     """Compare with mixtures.mode_stats on points placed on both sides of the 3σ line (ring and
     grid), real grid data, a collapsed sample, one point and none near any mode."""
-    from gan_helpers import mixtures
+    from gan_helpers.labs import nb06_mixtures as mixtures
 
     expect(callable(modes_captured), "modes_captured must be a function of (samples, mixture)")
     cases = _nb06_cases()
@@ -159,7 +159,8 @@ def _same_mode_share(G, mixture, collapsed, packs: int = 20000):
     import numpy as np
     import tensorflow as tf
 
-    from gan_helpers import lessons, mixtures
+    from gan_helpers import lessons
+    from gan_helpers.labs import nb06_mixtures as mixtures
 
     lesson = lessons.load("06_mode_collapse")
     real, fake = lesson.make_batches(G, mixture, tf.random.Generator.from_seed(0), packs, 2)
@@ -173,7 +174,8 @@ def check_pack_same_mode(pack_same_mode):
     """Measure both shares with notebook 06's make_batches (pack = 2, 20,000 packs) on the ring."""
     import numpy as np
 
-    from gan_helpers import lessons, mixtures
+    from gan_helpers import lessons
+    from gan_helpers.labs import nb06_mixtures as mixtures
 
     values = None
     if isinstance(pack_same_mode, (tuple, list, np.ndarray)) and len(pack_same_mode) == 2:

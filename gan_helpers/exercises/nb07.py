@@ -105,7 +105,8 @@ def _doubling_measured():
     """Run notebook 07's compiled simultaneous GAN from (0.05, 0), h = 0.1: steps to double."""
     import numpy as np
 
-    from gan_helpers import dirac_panel, lessons
+    from gan_helpers import lessons
+    from gan_helpers.labs import nb07_panel as dirac_panel
 
     run = lessons.load("07_dirac_gan").make_dirac_gan("simultaneous", "GAN")
     distance = dirac_panel.distance(run((0.05, 0.0), 1000, 0.1))

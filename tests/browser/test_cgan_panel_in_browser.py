@@ -71,8 +71,9 @@ def test_needed_cells_skip_training():
 def panel_cache():
     """A private cache folder with the classifier and a generator, set before the server starts."""
     import gan_helpers
-    from gan_helpers import cgan, lessons, metrics
+    from gan_helpers import lessons, metrics
     from gan_helpers.data import load_mnist
+    from gan_helpers.labs import nb08_cgan as cgan
 
     real_cache = metrics.cache_dir()
     # the kernel's profile is quick (the lab fixture sets it); the base seed is inherited

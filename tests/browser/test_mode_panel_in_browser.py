@@ -21,7 +21,10 @@ from notebook_page import first_code_cell, open_and_run, wait_until_visible
 NOTEBOOK = "06_mode_collapse.ipynb"
 PANEL_MARKER = "ModePanel("
 # what the notebook's panel cell is, until notebook 06 has one (then the notebook's own is used)
-PANEL_CELL = "from gan_helpers import mode_panel\n\npanel = mode_panel.ModePanel(globals())\npanel"
+PANEL_CELL = (
+    "from gan_helpers.labs import nb06_panel as mode_panel\n\n"
+    "panel = mode_panel.ModePanel(globals())\npanel"
+)
 CELLS_S, ACTION_S = 240, 90
 
 # Records, inside the page, every text of the status and score lines and every new picture.

@@ -128,7 +128,10 @@ def test_cells_for_panel_runs_what_the_panel_needs_and_skips_the_rest():
     cells = [
         {"cell_type": "markdown", "source": "# title"},
         code("import numpy as np\nNOISE_DIM = 4"),  # 1: the first code cell, always
-        code("from gan_helpers import toy, toy_panel\nSTEPS = 300"),  # 2
+        code(
+            "from gan_helpers.labs import nb03_toy as toy\n"
+            "from gan_helpers.labs import nb03_panel as toy_panel\nSTEPS = 300"
+        ),  # 2
         code("def loss(p):\n    return np.log(p)"),  # 3: read by 5 through make_steps
         code("sweep = [toy.train_toy_gan() for _ in range(99)]"),  # 4: slow and not needed
         code("def make_steps(G):\n    x = G.sample()\n    return loss(x)"),  # 5

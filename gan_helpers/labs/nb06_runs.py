@@ -22,7 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from gan_helpers.config import check_int, set_seed
-from gan_helpers.mixtures import Mixture
+from gan_helpers.labs.nb06_mixtures import Mixture
 from gan_helpers.training import History, TrainingLoop
 
 

@@ -50,8 +50,9 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_helpers import mixtures, plotting
+from gan_helpers import plotting
 from gan_helpers.config import check_int
+from gan_helpers.labs import nb06_mixtures as mixtures
 from gan_helpers.plotting import COURSE_STYLE, FIGURE_WIDTH
 from gan_helpers.training import History, NonFiniteLossError, TrainingLoop
 

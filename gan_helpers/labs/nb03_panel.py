@@ -2,7 +2,7 @@
 
 ``ToyPanel(lesson, config)`` shows sliders for k, noise_dim, the learning rate and the number of
 generator steps, drop-downs for the discriminator and the generator loss, a seed box, Train and
-Stop, a status line and one live figure. Every run is ``gan_helpers.toy.train_toy_gan`` with the
+Stop, a status line and one live figure. Every run is ``nb03_toy.train_toy_gan`` with the
 notebook's own lesson code. ``sweep_table``, ``plot_sweep`` and ``show_result`` present the results.
 """
 
@@ -15,9 +15,10 @@ import time
 
 import numpy as np
 
-from gan_helpers import plotting, toy
+from gan_helpers import plotting
+from gan_helpers.labs import nb03_toy as toy
+from gan_helpers.labs.nb03_toy import CHUNK, MAX_NOISE_DIM, X_GRID, Lesson, ToyConfig, ToyResult
 from gan_helpers.plotting import FIGURE_WIDTH
-from gan_helpers.toy import CHUNK, MAX_NOISE_DIM, X_GRID, Lesson, ToyConfig, ToyResult
 
 
 class LiveFigure:
