@@ -73,7 +73,7 @@ def main() -> None:
         real_eval, _, z_eval = wgan.evaluation_set(images)
         for name in args.models:
             G, seconds, step_ms = train_row(wgan, name, images, gan_helpers.seed(0), steps, batch)
-            fake = G(z_eval, training=True).numpy()
+            fake = G(z_eval, training=False).numpy()
             q = metrics.evaluate(fake, real_eval, classifier)
             results[name].append({**q, "seconds": seconds, "step_ms": step_ms})
             print(

@@ -241,3 +241,12 @@ def test_share_at_clip_bound_accepts_any_spelling(right):
 def test_share_at_clip_bound_rejects(wrong, message):
     verdict = _verdict(exercises.check_share_at_clip_bound, wrong)
     assert verdict.status == "wrong" and message in verdict.message, verdict
+
+
+def test_a_compiled_right_penalty_is_right_after_the_notebooks_set_seed():
+    """gan_helpers.setup() sets a global seed: a tf.function penalty must still pass."""
+    import gan_helpers
+
+    gan_helpers.set_seed(0)
+    verdict = exercises.check_wgan_gp_penalty(tf.function(nb05.wgan_gp_penalty), quiet=True)
+    assert verdict.passed, verdict

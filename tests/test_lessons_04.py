@@ -64,3 +64,18 @@ def test_restart_gives_the_same_run_twice_and_applies_its_settings():
     for net, values in zip((gan.G, gan.D), saved):
         assert all(np.array_equal(a, b) for a, b in zip(net.get_weights(), values))
     assert int(gan.d_opt.iterations) == 0
+
+
+def test_settle_batchnorm_sets_the_running_statistics_from_one_batch_and_moves_no_weight():
+    keras.utils.set_random_seed(3)
+    G = nb04.make_generator(noise_dim=8)
+    z = tf.random.normal([64, 8], seed=4)
+    weights_before = [v.numpy().copy() for v in G.trainable_variables]
+    momenta = [layer.momentum for layer in G.layers if hasattr(layer, "moving_mean")]
+    # a new generator: inference mode uses the initial statistics, not the batch's
+    assert not np.allclose(G(z, training=False), G(z, training=True), atol=1e-3)
+    assert nb04.settle_batchnorm(G, z) is G
+    # now inference mode on that batch draws what training mode draws
+    np.testing.assert_allclose(G(z, training=False), G(z, training=True), atol=1e-4)
+    assert all(np.array_equal(a, v.numpy()) for a, v in zip(weights_before, G.trainable_variables))
+    assert [layer.momentum for layer in G.layers if hasattr(layer, "moving_mean")] == momenta

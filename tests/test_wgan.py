@@ -42,7 +42,7 @@ def test_keras_style_loss_with_minus_one_for_real_is_the_critic_loss():
     )
     assert float(wgan.wasserstein_estimate(real, fake)) == pytest.approx(2.0 - (-0.75))
     assert float(wgan.generator_loss(fake)) == pytest.approx(0.75)
-    # the tutorial's generator loss, label -1 on generated images, is the same number
+    # Keras-GAN's generator loss, label -1 on generated images, is the same number
     g_keras_style = wgan.wasserstein_loss(-tf.ones_like(fake), fake)
     assert float(g_keras_style) == float(wgan.generator_loss(fake))
 

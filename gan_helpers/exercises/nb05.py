@@ -216,8 +216,9 @@ def check_wgan_gp_penalty(answer) -> str:
     )
     _nb05_name_mistake(got, x_hat, 10.0, f"for f(x) = |x|^2/2 your penalty is {got:.4f}")
 
-    # the same batch again: a penalty draws new alphas on every call
-    quadratic = _Nb05Recorder(real.shape)
+    # the same batch again, through the same critic object (a new one would make a penalty wrapped
+    # in tf.function trace again, and a new trace under a global seed draws the same numbers):
+    # a penalty draws new alphas on every call
     _nb05_call(answer, quadratic, real, fake, 10.0, call)
     again = _nb05_alphas(quadratic.x_hat(), real, fake, got, uniform_value)
     expect(
