@@ -63,6 +63,12 @@ KNOWN_LINES = (
         "this TensorFlow can use an NVIDIA GPU; there is none here, so it uses the CPU",
     ),
     KnownLine(
+        "E0000 ... util.cc:131] oneDNN supports DT_INT32 only on platforms with AVX-512. ...",
+        r"util\.cc:\d+\] oneDNN supports DT_INT32 only on platforms with AVX-512",
+        "an operation on integers runs in TensorFlow's own code (Eigen), not Intel's oneDNN: "
+        "the same result (notebook 07 prints it once, while it trains)",
+    ),
+    KnownLine(
         "E0000 ... cuda_platform.cc:52] failed call to cuInit: ... UNKNOWN ERROR (303)",
         r"cuda_platform\.cc:\d+\] failed call to cuInit: .*(UNKNOWN ERROR \(303\)|NO_DEVICE)",
         "the same, at the first use of a device: the CUDA library finds no driver or no GPU",

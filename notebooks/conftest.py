@@ -9,6 +9,12 @@
   also saved as ``artifacts/figures/<notebook>-cell<N>-<k>.png``, exactly as JupyterLab shows it,
   to look at what changed without running anything again (``artifacts/`` is not committed).
 
+**The kernel a learner gets.** nbval's kernels would inherit pytest's ``PYTEST_CURRENT_TEST``, and
+ipykernel then stops forwarding what C and C++ code write to the process's stderr (TensorFlow's
+own log lines, for example) to the notebook: a learner in JupyterLab sees those lines in red, the
+test would not. So the kernels start without pytest's variables (``start_like_jupyterlab``), and
+the first check above sees every line a learner sees.
+
 It also keeps what the run produced, so that nothing runs twice: each notebook that ran in full
 is written to ``build/executed/<profile>/`` with every cell's outputs and the kernel's measured
 cost (wall time, CPU time, peak RSS), and the site and the slides are built from those copies
@@ -26,12 +32,25 @@ from pathlib import Path
 
 from gan_helpers import startup
 
+import nbval.kernel
 import pytest
 from course import executed
 
 # a JupyterLab output area at 1280 px wide measures about 1,050 px
 MAX_FIGURE_PX = 1050
 FIGURES = Path(__file__).resolve().parents[1] / "artifacts" / "figures"
+
+
+_start_new_kernel = nbval.kernel.start_new_kernel
+
+
+def start_like_jupyterlab(*args, **kwargs):
+    """nbval's kernel start, with the environment of a kernel JupyterLab starts (no PYTEST_*)."""
+    kwargs.setdefault("env", {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")})
+    return _start_new_kernel(*args, **kwargs)
+
+
+nbval.kernel.start_new_kernel = start_like_jupyterlab
 
 
 def _stderr_lines(outputs) -> list[str]:
