@@ -13,7 +13,9 @@ adjusted by hand where a slide needs it (``python -m course.slides --tag`` sets 
 * a code cell, and the markdown that follows a code cell, opens a sub-slide: code and its output
   stand on their own;
 * a cell that only checks things (nothing but ``assert`` statements) is left out (``skip``):
-  the checks are the course's harness, not its story.
+  the checks are the course's harness, not its story; in other cells the ``assert`` lines are left
+  out of the slide (``without_asserts``), and a cell that only draws a figure shows the figure
+  without its drawing code (``only_draws``).
 
 reveal.js (vendored in ``course/static/reveal.js``) and MathJax are served from the output
 folder; a deck opens from the disk with no network.
@@ -24,11 +26,13 @@ from __future__ import annotations
 import argparse
 import ast
 import json
+import re
 from pathlib import Path
 
 import nbformat
 from jinja2 import Environment, FileSystemLoader
 from nbconvert import SlidesExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
 
 from course import executed, site
 
@@ -42,6 +46,40 @@ def only_checks(source: str) -> bool:
     except SyntaxError:
         return False
     return bool(body) and all(isinstance(node, ast.Assert) for node in body)
+
+
+DRAWING = re.compile(
+    r"\b(ax|axes|ax_\w+|fig|plt|plotting|image_grid)\b|\.set_\w*\(|\.(plot|imshow|scatter|bar|"
+    r"hist|legend|colorbar|contourf?|quiver|fill_between|axhline|axvline|text|annotate)\("
+)
+"""A line that draws (matplotlib, the course's plotting helpers) rather than computes."""
+
+
+def without_asserts(source: str) -> str:
+    """The code without its top-level ``assert`` statements: on a slide, checks are noise."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return source
+    drop = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assert):
+            drop |= set(range(node.lineno, node.end_lineno + 1))
+    lines = [line for i, line in enumerate(source.splitlines(), 1) if i not in drop]
+    return "\n".join(lines).strip("\n")
+
+
+def only_draws(cell) -> bool:
+    """A code cell that shows a figure and whose code is mostly drawing: on a slide the figure
+    matters, the code that draws it does not (lesson cells always show their code)."""
+    if "lesson" in cell.metadata.get("tags", []):
+        return False
+    images = any(k.startswith("image/") for o in cell.get("outputs", []) for k in o.get("data", {}))
+    code = [
+        line for line in cell.source.splitlines() if line.strip() and not line.strip()[0] == "#"
+    ]
+    drawing = sum(bool(DRAWING.search(line)) for line in code)
+    return images and bool(code) and drawing >= 0.5 * len(code)
 
 
 def default_slide_type(cell, previous) -> str:
@@ -97,12 +135,19 @@ def build(out: Path, profile: str, execute: bool) -> list[Path]:
         reveal_width="1280",
         reveal_height="720",
     )
+    # a figure's slide shows the figure, not the code that draws it (only_draws)
+    exporter.register_preprocessor(
+        TagRemovePreprocessor(remove_input_tags={"slide_figure_only"}, enabled=True), enabled=True
+    )
     written, listing = [], []
     for path, nb in notebooks.items():
         for cell, kind in zip(nb.cells, slide_types(nb)):
             cell.metadata["slideshow"] = {"slide_type": kind}
             if cell.cell_type == "code":
                 cell.outputs = site.static_outputs(cell.outputs)
+                cell.source = without_asserts(cell.source)
+                if only_draws(cell):
+                    cell.metadata.setdefault("tags", []).append("slide_figure_only")
         resources = {"metadata": {"name": site.title(nb)}}
         html, _ = exporter.from_notebook_node(nb, resources=resources)
         deck = decks / (path.stem + ".html")

@@ -157,3 +157,18 @@ def test_an_exercise_message_leaves_every_copy_fresh_but_a_module_edit_does_not(
     panel = next(p for p in used if p.name == "nb07_panel.py")
     panel.write_text(panel.read_text() + "\n# changed\n")
     assert executed.key(nb07, "quick") != before, "a module 07 imports changes its outputs"
+
+
+def test_slides_leave_out_asserts_and_the_code_that_only_draws():
+    code = 'x = train()\nassert x > 0, (\n    "it trains"\n)\nprint(x)'
+    assert slides.without_asserts(code) == "x = train()\nprint(x)"
+    figure = nbformat.v4.new_code_cell(
+        "fig, ax = plt.subplots()\nax.plot(steps, fd)\nax.set_title('FD')\nplt.show()"
+    )
+    figure.outputs = [nbformat.v4.new_output("display_data", data={"image/png": "iVBOR"})]
+    assert slides.only_draws(figure), "a figure's slide shows the figure, not its drawing code"
+    figure.metadata["tags"] = ["lesson"]
+    assert not slides.only_draws(figure), "lesson code always shows"
+    training = nbformat.v4.new_code_cell("history = loop.train(STEPS)\nlive.update(history)")
+    training.outputs = figure.outputs
+    assert not slides.only_draws(training), "code that trains is not drawing code"
