@@ -73,6 +73,19 @@ KNOWN_LINES = (
         r"cuda_platform\.cc:\d+\] failed call to cuInit: .*(UNKNOWN ERROR \(303\)|NO_DEVICE)",
         "the same, at the first use of a device: the CUDA library finds no driver or no GPU",
     ),
+    KnownLine(
+        "E0000 ... node_def_util.cc:682] NodeDef mentions attribute use_unbounded_threadpool ...",
+        r"node_def_util\.cc:\d+\] NodeDef mentions attribute use_unbounded_threadpool",
+        "model.predict() after set_seed: deterministic ops make tf.data run Keras' parallel map "
+        "as a plain one, which lacks that setting; it is ignored, the results are the same "
+        "(the course calls models directly, model(x), which is also quicker for small inputs)",
+    ),
+    KnownLine(
+        "I0000 ... device_compiler.h:196] Compiled cluster using XLA!  This line is logged ...",
+        r"device_compiler\.h:\d+\] Compiled cluster using XLA!",
+        "a training step built with jit_compile=True (notebook 03's toy) was compiled by XLA; "
+        "TensorFlow 2.20 (Colab's) logs it once, 2.21 does not",
+    ),
 )
 """TensorFlow's start-up lines that are explained, so ``import_tensorflow`` leaves them out."""
 
