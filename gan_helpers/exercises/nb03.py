@@ -18,7 +18,7 @@ def _nb03_number(value, call: str) -> float:
 
 
 # ----------------------------------------------------------------------------------------------
-# 8a. W1 from sorted samples
+# 9a. W1 from sorted samples
 
 
 def _nb03_w1_cases():
@@ -142,7 +142,7 @@ def check_w1_distance(answer) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# 8b. what k counts
+# 9b. what k counts
 
 
 @functools.cache
@@ -206,7 +206,7 @@ def check_d_updates_per_run(answer) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# 8c. the rows of the unused noise inputs
+# 9c. the rows of the unused noise inputs
 
 
 @functools.cache
