@@ -118,11 +118,11 @@ def test_run_logs_every_chunk_and_k_sets_the_number_of_d_steps(short_runs):
     assert result.steps == [4, 6] and len(result.w1) == 2 and not result.stopped
     assert result.samples.shape == (toy.EVAL_SAMPLES, 1)
     assert result.d_curve.shape == toy.X_GRID.shape
-    gan = toy.get_toy_gan(LESSON, SHORT.discriminator, SHORT.loss, jit_compile=False)
+    run = toy.get_toy_gan(LESSON, SHORT.discriminator, SHORT.loss, jit_compile=False).run
     # the last run used these cached optimizers: k D updates per G update
-    assert int(gan.g_optimizer.iterations.numpy()) == SHORT.steps
-    assert int(gan.d_optimizer.iterations.numpy()) == SHORT.k * SHORT.steps
-    assert set(gan.loop.history.names) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert int(run.g_opt.iterations.numpy()) == SHORT.steps
+    assert int(run.d_opt.iterations.numpy()) == SHORT.k * SHORT.steps
+    assert set(run.loop.history.names) == {"d_loss", "g_loss", "d_real", "d_fake"}
 
 
 def test_a_new_k_noise_dim_lr_steps_or_seed_reuses_the_compiled_loop():
@@ -169,15 +169,29 @@ def test_summary_names_k_noise_dim_and_w1(short_runs):
     assert line.startswith("done: k=3 noise_dim=2 ") and f"W1 {short_runs[0].final_w1:.3f}" in line
 
 
-def test_a_layer_the_reset_does_not_know_is_named():
-    def make_generator(noise_dim):
-        return keras.Sequential(
-            [keras.Input((noise_dim,)), keras.layers.BatchNormalization(), keras.layers.Dense(1)]
-        )
+def test_a_run_starts_from_the_weights_the_lessons_builders_give(short_runs):
+    """G's first kernel: make_generator(noise_dim)'s after set_seed(seed), zero rows below it."""
+    gan = toy.get_toy_gan(LESSON, SHORT.discriminator, SHORT.loss, jit_compile=False)
+    toy.reset_toy_gan(gan, SHORT.seed, SHORT.learning_rate, SHORT.noise_dim)
+    gan_helpers.set_seed(SHORT.seed)
+    G, D = LESSON.make_generator(SHORT.noise_dim), LESSON.make_discriminator(SHORT.discriminator)
+    fresh = G.get_weights() + D.get_weights()
+    fresh[0] = np.pad(fresh[0], [(0, toy.MAX_NOISE_DIM - SHORT.noise_dim), (0, 0)])
+    for mine, theirs in zip(gan.run.G.get_weights() + gan.run.D.get_weights(), fresh):
+        np.testing.assert_array_equal(mine, theirs)
 
-    lesson = dataclasses.replace(LESSON, make_generator=make_generator)
-    with pytest.raises(TypeError, match="BatchNormalization"):
-        _run(lesson=lesson)
+
+def test_a_restarted_run_is_the_run_a_fresh_build_gives():
+    """Same seed: the cached models restarted after another run, and models built anew."""
+    _run(dataclasses.replace(SHORT, seed=11))
+    restarted = _run(keep_weights=True)
+    toy.clear_cache()
+    fresh = _run(keep_weights=True)
+    assert toy.is_built(LESSON, SHORT.discriminator, SHORT.loss, jit_compile=False)
+    for name in ("w1", "d_loss", "g_loss", "d_real", "d_fake"):
+        assert getattr(restarted, name) == getattr(fresh, name), name
+    for a, b in zip(restarted.weights, fresh.weights):
+        np.testing.assert_array_equal(a, b)
 
 
 def test_xla_loop_does_not_recompile_for_a_new_k_or_seed():

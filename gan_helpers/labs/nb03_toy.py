@@ -3,8 +3,8 @@
 No lesson code lives here. The networks, the losses, the noise and the training step (``d_step``,
 ``g_step``) are written in notebook 03's ``lesson`` cells; the notebook hands them to this module as
 a ``Lesson``, and tests and benchmarks load the same cells with ``Lesson.load()``. This module adds
-only the plumbing around them: a model cache, re-initialisation from a seed, the run that the
-panel's Train button starts (``train_toy_gan``), and the distance it reports.
+only the plumbing around them: the run that the panel's Train button starts (``train_toy_gan``) on
+a model pair built once and restarted per seed (``gan_helpers.runs``), and the distance it reports.
 
 Why a runner at all
 -------------------
@@ -15,15 +15,18 @@ cores for the post's 300 generator steps at k = 20, 6,300 optimizer steps).
 1. The lesson's ``d_step``/``g_step`` run in ``gan_helpers.training.TrainingLoop``: ``k`` D steps
    and one G step, repeated for a chunk of 20 generator steps, in ONE ``tf.function``. ``k`` is a
    tensor there, so a new k reuses the graph.
-2. The models, optimizers and the loop are cached per graph-fixing choice (the lesson, the
-   discriminator, the generator loss, XLA or not). A new run re-initialises the cached weights
-   from its seed instead of building new models, so the compiled loop is reused.
+2. The models, optimizers and the loop are a ``runs.Run``, built once per graph-fixing choice (the
+   lesson, the discriminator, the generator loss, XLA or not) and kept in ``runs.CACHE``. A new
+   run restarts it from its seed (``Run.restart``: the weights the lesson's builders give for the
+   seed, optimizer state zeroed, random stream reseeded) instead of building new models, so the
+   compiled loop is reused.
 3. One graph serves every noise_dim: G always has ``MAX_NOISE_DIM`` = 16 inputs. A run with
    noise_dim = d hands the lesson's ``make_steps`` a ``noise`` function that draws the lesson's
-   noise for all 16 and sets all but the first d to zero, and starts the kernel rows of the unused
-   inputs at zero. An input that is always 0 gives its kernel row a gradient of exactly 0, so Adam
-   never moves that row (its step is 0 / (0 + epsilon)): the network computes exactly what a d-input
-   generator computes, and a new noise_dim needs no new graph.
+   noise for all 16 and sets all but the first d to zero, and starts from the weights of the
+   lesson's ``make_generator(d)``, with zero kernel rows for the unused inputs. An input that is
+   always 0 gives its kernel row a gradient of exactly 0, so Adam never moves that row (its step is
+   0 / (0 + epsilon)): the network computes exactly what a d-input generator computes, and a new
+   noise_dim needs no new graph.
 4. XLA (``jit_compile=True``) fuses the hundreds of tiny ops of one step into a few kernels: about
    twice as fast per step, for a one-off compilation of several seconds per graph. XLA compiles
    once per *chunk length* (the loop's history buffer has the chunk's length), so every run uses
@@ -34,7 +37,6 @@ cores for the post's 300 generator steps at k = 20, 6,300 optimizer steps).
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -44,9 +46,9 @@ import tensorflow as tf
 from scipy.stats import wasserstein_distance
 from threadpoolctl import ThreadpoolController  # installed with scikit-learn
 
-from gan_helpers import lessons
+from gan_helpers import runs
 from gan_helpers.config import Timer, check_int
-from gan_helpers.training import History, TrainingLoop
+from gan_helpers.training import History
 
 NOTEBOOK = "03_toy_gaussian_gan"
 CHUNK = 20  # generator steps per compiled call; W1 is measured after each chunk
@@ -60,36 +62,25 @@ X_GRID = np.linspace(-4.0, 4.0, 161, dtype=np.float32)  # where D(x) is drawn
 
 # --- the lesson code the runner calls ------------------------------------------------------------
 @dataclass(frozen=True)
-class Lesson:
-    """Notebook 03's lesson code, as the runner calls it (the notebook passes its own functions).
+class Lesson(runs.LessonCode):
+    """Notebook 03's lesson code, as the runner calls it: ``Lesson.of(globals())`` in the notebook,
+    ``Lesson.load()`` elsewhere.
 
     * ``make_generator(noise_dim)`` and ``make_discriminator(kind)``: the two networks;
     * ``make_steps(G, D, g_opt, d_opt, rng, g_loss=..., noise=...) -> (d_step, g_step)``: the
       training step, where ``noise(n)`` draws a batch of z;
     * ``sample_noise(rng, n, noise_dim)``: z, from a ``tf.random.Generator``;
-    * ``discriminators``, ``generator_losses``: the names ``make_discriminator`` and the generator
-      loss accept.
+    * ``discriminators``, ``generator_losses`` (the notebook's ``DISCRIMINATORS`` and
+      ``GENERATOR_LOSSES``): the names ``make_discriminator`` and the generator loss accept.
     """
 
+    NOTEBOOK = NOTEBOOK
     make_generator: Callable
     make_discriminator: Callable
     make_steps: Callable
     sample_noise: Callable
     discriminators: tuple[str, ...]
     generator_losses: tuple[str, ...]
-
-    @classmethod
-    def load(cls, notebook: str = NOTEBOOK) -> Lesson:
-        """The lesson cells of ``notebook`` (run by ``gan_helpers.lessons.load``): for tests."""
-        m = lessons.load(notebook)
-        return cls(
-            m.make_generator,
-            m.make_discriminator,
-            m.make_steps,
-            m.sample_noise,
-            tuple(m.DISCRIMINATORS),
-            tuple(m.GENERATOR_LOSSES),
-        )
 
 
 # --- the settings of one run --------------------------------------------------------------------
@@ -141,19 +132,17 @@ class ToyConfig:
 # --- one cached experiment: the lesson's models and steps in a compiled loop ---------------------
 @dataclass(eq=False)
 class ToyGAN:
-    """Everything one graph-fixing choice trains, built once and re-initialised for every run."""
+    """One graph-fixing choice's ``runs.Run`` (G with ``MAX_NOISE_DIM`` inputs) and its views."""
 
-    generator: keras.Model  # with MAX_NOISE_DIM inputs
-    discriminator: keras.Model
-    g_optimizer: keras.optimizers.Optimizer
-    d_optimizer: keras.optimizers.Optimizer
-    rng: tf.random.Generator  # draws the noise and the real batches inside the graph
-    noise_dim: tf.Variable  # how many of G's MAX_NOISE_DIM inputs carry noise in this run
-    loop: TrainingLoop  # the lesson's d_step and g_step, compiled
+    lesson: Lesson
+    discriminator: str
+    run: runs.Run  # run.settings["noise_dim"]: how many of G's inputs carry noise in this run
     sample: Callable  # z -> G(z), compiled
     d_curve: Callable  # x -> D(x), compiled
-    lock: threading.Lock = field(default_factory=threading.Lock)  # one run at a time
-    assign_all: Callable | None = None  # set by reset_toy_gan
+
+    @property
+    def generator(self) -> keras.Model:
+        return self.run.G
 
 
 def pad_noise(z: tf.Tensor, noise_dim: tf.Tensor | int) -> tf.Tensor:
@@ -167,89 +156,53 @@ def build_toy_gan(
     loss: str = "minimax",
     jit_compile: bool = True,
 ) -> ToyGAN:
-    """The lesson's networks and steps, Adam optimizers (built, so no variable is created inside
-    a compiled function), and the compiled loop. ``reset_toy_gan`` prepares each run."""
-    G = lesson.make_generator(MAX_NOISE_DIM)
-    D = lesson.make_discriminator(discriminator)
-    g_opt, d_opt = keras.optimizers.Adam(), keras.optimizers.Adam()
-    g_opt.build(G.trainable_variables)
-    d_opt.build(D.trainable_variables)
-    rng = tf.random.Generator.from_seed(0)
-    noise_dim = tf.Variable(MAX_NOISE_DIM, dtype=tf.int32, trainable=False)
+    """The lesson's networks and steps, Adam optimizers and the compiled loop, built once;
+    ``reset_toy_gan`` prepares each run."""
 
-    def noise(n):  # the lesson's noise for all MAX_NOISE_DIM inputs, the unused ones set to 0
-        return pad_noise(lesson.sample_noise(rng, n, MAX_NOISE_DIM), noise_dim)
+    def steps(run: runs.Run):
+        def noise(n):  # the lesson's noise for all MAX_NOISE_DIM inputs, the unused ones 0
+            z = lesson.sample_noise(run.rng, n, MAX_NOISE_DIM)
+            return pad_noise(z, run.settings["noise_dim"])
 
-    d_step, g_step = lesson.make_steps(G, D, g_opt, d_opt, rng, g_loss=loss, noise=noise)
-    return ToyGAN(
-        G,
-        D,
-        g_opt,
-        d_opt,
-        rng,
-        noise_dim,
-        TrainingLoop(d_step, g_step, jit_compile=jit_compile),
-        tf.function(lambda z: G(z, training=False)),
-        tf.function(lambda x: D(x, training=False)),
+        return lesson.make_steps(
+            run.G, run.D, run.g_opt, run.d_opt, run.rng, g_loss=loss, noise=noise
+        )
+
+    run = runs.build(
+        lambda: (lesson.make_generator(MAX_NOISE_DIM), lesson.make_discriminator(discriminator)),
+        lambda: (keras.optimizers.Adam(), keras.optimizers.Adam()),
+        steps,
+        jit_compile=jit_compile,
+        settings={"noise_dim": MAX_NOISE_DIM},
     )
-
-
-def _glorot_dense_values(gan: ToyGAN, noise_dim: int, rng: np.random.Generator) -> list[tuple]:
-    """(variable, value) pairs: Keras' default Dense initialisation, drawn with NumPy."""
-    first = gan.generator.layers[0]
-    new = []
-    for model in (gan.generator, gan.discriminator):
-        for layer in model.layers:
-            if not layer.weights:
-                continue
-            if not isinstance(layer, keras.layers.Dense):
-                raise TypeError(
-                    f"reset_toy_gan re-initialises Dense layers only, but {model.name} has a "
-                    f"{type(layer).__name__} with weights: extend _glorot_dense_values for it"
-                )
-            fan_in, fan_out = layer.kernel.shape
-            used = noise_dim if layer is first else fan_in
-            limit = np.sqrt(6.0 / (used + fan_out))
-            kernel = np.zeros((fan_in, fan_out), np.float32)
-            kernel[:used] = rng.uniform(-limit, limit, size=(used, fan_out))
-            new += [(layer.kernel, kernel), (layer.bias, np.zeros(fan_out, np.float32))]
-    return new
+    sample = tf.function(lambda z: run.G(z, training=False))
+    d_curve = tf.function(lambda x: run.D(x, training=False))
+    return ToyGAN(lesson, discriminator, run, sample, d_curve)
 
 
 def reset_toy_gan(gan: ToyGAN, seed: int, learning_rate: float = 1e-3, noise_dim: int = 4) -> None:
     """Start afresh from ``seed`` without building anything new (so the compiled loop stays valid).
 
-    Kernels get Keras' default Dense initialisation, Glorot uniform (uniform on +-sqrt(6 / (fan_in +
-    fan_out))), drawn here with NumPy from ``seed``, as for a G with ``noise_dim`` inputs: the rows
-    of G's first kernel for the unused inputs are 0. Biases and Adam's moments and step counter go
-    back to zero; the in-graph random stream restarts from ``seed``.
+    The weights are those the lesson's ``make_generator(noise_dim)`` and ``make_discriminator``
+    give after ``set_seed(seed)``, G's first kernel padded with zero rows for the unused inputs;
+    Adam's moments and step counters go back to zero, its learning rate to ``learning_rate``; the
+    in-graph random stream restarts from ``seed``.
     """
     check_int("noise_dim", noise_dim, 1, "Use at least one noise dimension.")
     if noise_dim > MAX_NOISE_DIM:
         raise ValueError(
             f"noise_dim must be at most MAX_NOISE_DIM = {MAX_NOISE_DIM}, got {noise_dim}"
         )
-    new = _glorot_dense_values(gan, noise_dim, np.random.default_rng(seed))
-    new.append((gan.noise_dim, noise_dim))
-    for opt in (gan.g_optimizer, gan.d_optimizer):  # step counter, moments: 0; the learning rate
-        new += [(v, learning_rate if v is opt.learning_rate else 0) for v in opt.variables]
-    if gan.assign_all is None:  # ONE compiled call instead of ~50 eager assigns (about 0.1 s)
-        variables = [v for v, _ in new]
-        gan.assign_all = tf.function(
-            lambda values: [v.assign(x) for v, x in zip(variables, values)]
-        )
-    gan.assign_all(
-        [
-            np.full(v.shape, x, tf.as_dtype(v.dtype).as_numpy_dtype) if np.ndim(x) == 0 else x
-            for v, x in new
-        ]
+    make_g, make_d = gan.lesson.make_generator, gan.lesson.make_discriminator
+    gan.run.restart(
+        seed,
+        networks=lambda: (make_g(noise_dim), make_d(gan.discriminator)),
+        g_lr=learning_rate,
+        d_lr=learning_rate,
+        # the run draws from its own random stream: TensorFlow's global seed can stay
+        tf_seed=False,
+        noise_dim=noise_dim,
     )
-    gan.rng.reset_from_seed(seed)
-    gan.loop.history = History()  # a run's history starts empty
-
-
-_CACHE: dict[tuple, ToyGAN] = {}
-_CACHE_LOCK = threading.Lock()
 
 
 def get_toy_gan(
@@ -259,22 +212,18 @@ def get_toy_gan(
     jit_compile: bool = True,
 ) -> ToyGAN:
     """The cached ``ToyGAN`` for one graph-fixing combination (built on first use)."""
-    key = (lesson, discriminator, loss, jit_compile)
-    with _CACHE_LOCK:
-        if key not in _CACHE:
-            _CACHE[key] = build_toy_gan(lesson, discriminator, loss, jit_compile)
-        return _CACHE[key]
+    key = (__name__, lesson, discriminator, loss, jit_compile)
+    return runs.CACHE.get(key, lambda: build_toy_gan(lesson, discriminator, loss, jit_compile))
 
 
 def is_built(lesson: Lesson, discriminator: str, loss: str, jit_compile: bool = True) -> bool:
     """True when ``get_toy_gan`` has this combination cached (its next run compiles nothing)."""
-    return (lesson, discriminator, loss, jit_compile) in _CACHE
+    return (__name__, lesson, discriminator, loss, jit_compile) in runs.CACHE
 
 
 def clear_cache() -> None:
     """Forget every cached model and compiled loop (the next run builds and compiles again)."""
-    with _CACHE_LOCK:
-        _CACHE.clear()
+    runs.CACHE.clear(__name__)
 
 
 # --- the distance to the target ---------------------------------------------------------------
@@ -365,7 +314,7 @@ class ToyResult:
 def eval_noise(lesson: Lesson, gan: ToyGAN, seed: int, n: int = EVAL_SAMPLES) -> tf.Tensor:
     """A fixed batch of the lesson's noise for measuring a run (its own stream: ``[seed, 1]``)."""
     rng = tf.random.Generator.from_seed([seed, 1])
-    return pad_noise(lesson.sample_noise(rng, n, MAX_NOISE_DIM), gan.noise_dim)
+    return pad_noise(lesson.sample_noise(rng, n, MAX_NOISE_DIM), gan.run.settings["noise_dim"])
 
 
 def train_toy_gan(
@@ -397,18 +346,19 @@ def train_toy_gan(
         stop = stop or bool(should_stop is not None and should_stop())
         return stop
 
-    with gan.lock:  # two threads must not train the same cached models at once
+    run = gan.run
+    with run.lock:  # two threads must not train the same cached models at once
         reset_toy_gan(gan, config.seed, config.learning_rate, config.noise_dim)
         z_eval = eval_noise(lesson, gan, config.seed)
-        gan.loop.k = config.k
+        run.loop.k = config.k
         measure = _measurement(gan, result, z_eval, on_progress, stop_now, timer)
-        gan.loop.train(
+        run.loop.train(
             config.steps, chunk=chunk, callback=measure, verbose=False, should_stop=stop_now
         )
-        result.stopped = len(gan.loop.history) < config.steps
+        result.stopped = len(run.loop.history) < config.steps
         result.d_curve = gan.d_curve(tf.constant(X_GRID[:, None])).numpy().ravel()
         if keep_weights:
-            result.weights = gan.generator.get_weights() + gan.discriminator.get_weights()
+            result.weights = run.G.get_weights() + run.D.get_weights()
     result.seconds = timer.seconds
     if on_progress is not None:
         on_progress(result)
@@ -417,12 +367,12 @@ def train_toy_gan(
 
 def _measurement(gan, result, z_eval, on_progress, stop_now, timer) -> Callable[[History], None]:
     """The loop's callback: after each chunk, W1 and the chunk's mean metrics go into ``result``."""
-    steps = result.config.steps
+    steps, z_live = result.config.steps, z_eval[:LIVE_SAMPLES]
 
     def measure(history: History) -> None:
         done = len(history)
         last = done == steps
-        samples = gan.sample(z_eval if last else z_eval[:LIVE_SAMPLES]).numpy()
+        samples = gan.sample(z_eval if last else z_live).numpy()
         means = history.mean_of_last(done - (result.steps[-1] if result.steps else 0))
         result.steps.append(done)
         result.w1.append(w1_to_normal(samples, REFERENCE_SIZE if last else LIVE_REFERENCE))

@@ -1,12 +1,13 @@
 """Notebook 06's runner: trains its lesson code on a 2-D mixture, many seeds on one compiled graph.
 
 A table over models x datasets x seeds means dozens of short runs. Building and compiling a new
-``TrainingLoop`` for each costs seconds, more than a run itself, so ``get_run`` builds ONE set of
-networks, optimizers, random stream and compiled loop per graph-fixing choice (dataset, loss,
-pack size, minibatch std, k) and ``reset(run, seed)`` starts it afresh: the networks get the
-weights the lesson's ``make_generator`` / ``make_discriminator`` build after ``set_seed(seed)``,
-the optimizers' moments and step counters go back to zero, the in-graph random stream restarts
-from ``seed``. A seed therefore gives the same run whatever ran before it.
+``TrainingLoop`` for each costs seconds, more than a run itself, so ``get_run`` builds ONE
+``gan_helpers.runs.Run`` (networks, optimizers, random stream, compiled loop) per graph-fixing
+choice (dataset, loss, pack size, minibatch std, k) and ``train`` restarts it for each seed: the
+networks get the weights the lesson's ``make_generator`` / ``make_discriminator`` build after
+``set_seed(seed)``, the optimizers' moments and step counters go back to zero, the in-graph random
+stream restarts from ``seed``. A seed therefore gives the run a fresh build would give, whatever
+ran before it.
 
 ``train(run, seed, steps, checkpoints)`` returns the generator's samples of a fixed noise batch
 (drawn from the seed) at each checkpoint, ready for ``mixtures.mode_stats``.
@@ -14,87 +15,76 @@ from ``seed``. A seed therefore gives the same run whatever ran before it.
 
 from __future__ import annotations
 
-import types
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_helpers.config import check_int, set_seed
+from gan_helpers import runs
+from gan_helpers.config import check_int
 from gan_helpers.labs.nb06_mixtures import Mixture
-from gan_helpers.training import History, TrainingLoop
+
+# generator steps per compiled call: one size for every call, so no call compiles a new graph
+CHUNK = 250
 
 
-@dataclass
+@dataclass(frozen=True)
+class Lesson(runs.LessonCode):
+    """Notebook 06's lesson code, as the runner calls it: ``Lesson.of(globals())`` in the notebook,
+    ``Lesson.load()`` elsewhere."""
+
+    NOTEBOOK = "06_mode_collapse"
+    make_generator: Callable
+    make_discriminator: Callable
+    make_optimizers: Callable
+    make_steps: Callable
+
+
+@dataclass(eq=False)
 class Run:
-    """One compiled model: the lesson's networks, optimizers, random stream and loop."""
+    """One model of the table: its options and its restartable ``gan`` (a ``runs.Run``)."""
 
-    lesson: types.ModuleType
     mixture: Mixture
     loss: str
     pack: int
     minibatch_std: bool
-    generator: keras.Model
-    discriminator: keras.Model
-    optimizers: tuple
-    rng: tf.random.Generator
-    loop: TrainingLoop
-    generate: tf.types.experimental.GenericFunction
+    gan: runs.Run
+    generate: tf.types.experimental.GenericFunction  # z -> G(z), compiled
 
 
 def build(
     lesson, mixture, *, loss, pack=1, minibatch_std=False, k=1, steps=None, jit_compile=True
 ) -> Run:
     """The lesson's networks and steps for one model, its optimizers built, its loop compiled."""
-    G = lesson.make_generator()
-    D = lesson.make_discriminator(pack=pack, minibatch_std=minibatch_std)
-    g_opt, d_opt = lesson.make_optimizers(loss, steps)
-    g_opt.build(G.trainable_variables)
-    d_opt.build(D.trainable_variables)
-    rng = tf.random.Generator.from_seed(0)
-    d_step, g_step = lesson.make_steps(G, D, g_opt, d_opt, mixture, rng, loss=loss, pack=pack)
-    loop = TrainingLoop(d_step, g_step, k=k, jit_compile=jit_compile)
-    generate = tf.function(lambda z: G(z, training=False), jit_compile=jit_compile)
-    return Run(
-        lesson, mixture, loss, pack, minibatch_std, G, D, (g_opt, d_opt), rng, loop, generate
+    lesson = Lesson.of(lesson)
+    gan = runs.build(
+        lambda: (
+            lesson.make_generator(),
+            lesson.make_discriminator(pack=pack, minibatch_std=minibatch_std),
+        ),
+        lambda: lesson.make_optimizers(loss, steps),
+        lambda r: lesson.make_steps(
+            r.G, r.D, r.g_opt, r.d_opt, mixture, r.rng, loss=loss, pack=pack
+        ),
+        k=k,
+        jit_compile=jit_compile,
     )
-
-
-def reset(run: Run, seed: int) -> None:
-    """Start ``run`` afresh from ``seed`` without building anything new (see the module doc)."""
-    set_seed(seed)
-    fresh_g = run.lesson.make_generator()
-    fresh_d = run.lesson.make_discriminator(pack=run.pack, minibatch_std=run.minibatch_std)
-    pairs = list(zip(run.generator.weights, fresh_g.get_weights()))
-    pairs += list(zip(run.discriminator.weights, fresh_d.get_weights()))
-    for opt in run.optimizers:
-        # moments and step counter back to 0 (a decaying rate starts again); a constant rate stays
-        pairs += [
-            (v, np.zeros(v.shape, v.dtype)) for v in opt.variables if v is not opt.learning_rate
-        ]
-    for variable, value in pairs:
-        variable.assign(value)
-    run.rng.reset_from_seed(seed)
-    run.loop.history = History()
-
-
-_CACHE: dict[tuple, Run] = {}
-# generator steps per compiled call: one size for every call, so no call compiles a new graph
-CHUNK = 250
+    generate = tf.function(lambda z: gan.G(z, training=False), jit_compile=jit_compile)
+    return Run(mixture, loss, pack, minibatch_std, gan, generate)
 
 
 def get_run(
     lesson, mixture, *, loss, pack=1, minibatch_std=False, k=1, steps=None, jit_compile=True
 ) -> Run:
-    """The cached ``Run`` for this choice (built and compiled on first use)."""
+    """The cached ``Run`` for this choice (built and compiled on first use, kept in ``runs``).
+
+    ``lesson``: ``Lesson.of(globals())`` (or anything ``Lesson.of`` takes)."""
+    lesson = Lesson.of(lesson)
     options = dict(loss=loss, pack=pack, minibatch_std=minibatch_std, k=k, steps=steps)
-    # a Run keeps its lesson, so id(lesson) names no other object while the Run is cached
-    key = (id(lesson), mixture.name, mixture.centres.tobytes(), mixture.sigma, jit_compile)
+    key = (__name__, lesson, mixture.name, mixture.centres.tobytes(), mixture.sigma, jit_compile)
     key += tuple(options.items())
-    if key not in _CACHE:
-        _CACHE[key] = build(lesson, mixture, jit_compile=jit_compile, **options)
-    return _CACHE[key]
+    return runs.CACHE.get(key, lambda: build(lesson, mixture, jit_compile=jit_compile, **options))
 
 
 def eval_noise(seed: int, n: int, noise_dim: int) -> tf.Tensor:
@@ -105,7 +95,7 @@ def eval_noise(seed: int, n: int, noise_dim: int) -> tf.Tensor:
 def train(
     run: Run, seed: int, steps: int, checkpoints: int = 1, n_eval: int = 2500, on_checkpoint=None
 ) -> list:
-    """Reset ``run`` to ``seed``, train ``steps`` generator steps; the samples at each checkpoint.
+    """Restart ``run`` from ``seed``, train ``steps`` G steps; the samples at each checkpoint.
 
     Returns a list of ``checkpoints`` arrays (n_eval, 2), taken after every ``steps //
     checkpoints`` generator steps (the last one at the end). ``on_checkpoint(run)``, if given, is
@@ -113,13 +103,13 @@ def train(
     """
     check_int("checkpoints", checkpoints, 1, "Use at least one checkpoint.")
     check_int("steps", steps, checkpoints, "Train at least one step per checkpoint.")
-    reset(run, seed)
-    z = eval_noise(seed, n_eval, run.generator.input_shape[-1])
+    run.gan.restart(seed)
+    z = eval_noise(seed, n_eval, run.gan.G.input_shape[-1])
     per = steps // checkpoints
     out = []
     for i in range(checkpoints):
         n = per if i < checkpoints - 1 else steps - per * (checkpoints - 1)
-        run.loop.train(n, chunk=CHUNK, verbose=False)
+        run.gan.loop.train(n, chunk=CHUNK, verbose=False)
         out.append(run.generate(z).numpy())
         if on_checkpoint is not None:
             on_checkpoint(run)
@@ -136,6 +126,6 @@ def heatmap(run: Run, extent: float, n: int = 100) -> np.ndarray:
         raise ValueError(f"a packed discriminator (pack={run.pack}) has no heat-map of one point")
     axis = np.linspace(-extent, extent, n, dtype=np.float32)
     xs, ys = np.meshgrid(axis, axis)
-    scores = run.discriminator(np.stack([xs.ravel(), ys.ravel()], 1), training=False)
+    scores = run.gan.D(np.stack([xs.ravel(), ys.ravel()], 1), training=False)
     scores = np.asarray(scores).reshape(n, n)
     return scores if run.loss == "wgan-gp" else 1 / (1 + np.exp(-scores))
