@@ -58,9 +58,9 @@ def measure(panel, name: str, seconds: float) -> dict:
     frames, draw_ms = [], []
     render = panel.figure.render
 
-    def timed_render(frame, *args, **kwargs):
+    def timed_render(*args, **kwargs):
         t0 = time.perf_counter()
-        out = render(frame, *args, **kwargs)
+        out = render(*args, **kwargs)
         draw_ms.append(1000 * (time.perf_counter() - t0))
         return out
 
@@ -102,7 +102,9 @@ def main() -> int:
 
     gan_helpers.set_seed(0)
     lesson = lessons.load("06_mode_collapse")
-    panel = mode_panel.ModePanel(lesson, auto_start=False, jit_compile=args.jit_compile)
+    panel = mode_panel.ModePanel(
+        lesson, auto_start=False, jit_compile=args.jit_compile, max_steps=1_000_000
+    )
     print(f"notebook 06's panel, CPUs: {os.cpu_count()}, load average before: {load()}")
     worst = float("inf")
     for name in args.settings:

@@ -16,7 +16,9 @@ machinery around them, in three parts, so that its layout says who reads what.
 * ``plotting`` -- the course's figure style, image grids, ``LivePlot``, a panel's display;
 * ``metrics``  -- a digit classifier, a Frechet distance in its feature space, mode coverage;
 * ``startup``  -- TensorFlow's start-up lines explained, and an import without them;
-* ``runtime``  -- where the course runs (Colab, Kaggle) and how its versions differ from the pins.
+* ``runtime``  -- where the course runs (Colab, Kaggle) and how its versions differ from the pins;
+* ``runs``     -- one restartable run: a GAN built once per graph-fixing choice, restarted per seed;
+* ``widgets``  -- the panel kit: status and state, controls, a background job with Stop, a canvas.
 
 **The labs** (``gan_helpers.labs``): one notebook's instruments each, named by its number
 (``labs/nb06_mixtures.py`` serves notebook 06 only): its laboratory, runner or widget panel.

@@ -18,9 +18,7 @@ INVALID_ARGUMENT ... LeakyReluGrad``. Grappler, TensorFlow's graph optimizer, ha
 "remapper") that fuses Conv2D + BiasAdd + LeakyRelu into one operation. In a training step the
 gradient of LeakyReLU still needs the unfused BiasAdd output, so the pass fails, logs that error and
 leaves the graph as it was. ``import_tensorflow()`` switches that pass off, which removes the line
-and changes nothing in the training graphs (the pass was undone there anyway); measured on notebook
-04's step, 4 alternating runs of 200 steps each at load 7-8: 5.7-13.2 steps/s with the pass,
-9.7-12.0 without.
+and changes nothing in the training graphs (the pass was undone there anyway; docs/results.md).
 
 ``import_tensorflow()`` (run by ``import gan_helpers``) imports TensorFlow and lists its devices
 with stderr sent to a temporary file, then writes back every line that is NOT one of the

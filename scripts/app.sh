@@ -58,9 +58,17 @@ case "$host" in
 esac
 echo "Stop with Ctrl+C."
 
+# The page's template, app/voila/templates/course: Voila's "lab" without the stylesheets it asks a
+# CDN for (nothing on the page leaves this computer). Of the JupyterLab extensions installed, the
+# page loads the widgets' two only: the others (built for a newer JupyterLab than Voila's) fill the
+# browser's console with version warnings.
+export JUPYTER_PATH="$PWD/app${JUPYTER_PATH:+:$JUPYTER_PATH}"
 # Every security-relevant setting is given here, so that no Voila config file can change it.
 exec "$voila" app/panels.ipynb \
     --no-browser \
+    --template=course \
+    --VoilaConfiguration.extension_allowlist=@jupyter-widgets/jupyterlab-manager \
+    --VoilaConfiguration.extension_allowlist=@voila-dashboards/widgets-manager8 \
     --Voila.ip="$host" \
     --Voila.port="$port" \
     --Voila.port_retries=0 \

@@ -162,18 +162,20 @@ def test_panel_widgets_redraw_at_once(panel):
         "z[2]",
     ]
     first = panel.image.value
-    assert first[:8] == b"\x89PNG\r\n\x1a\n" and panel.status.value.startswith("asked for 7 |")
+    assert first[:8] == b"\x89PNG\r\n\x1a\n" and panel.status_text.startswith("asked for 7 |")
+    assert panel.state == "idle" and panel.facts["digit"] == "7"
     # pick a digit, as a click on its button does
     panel.digit.value = "3"
-    assert panel.image.value != first and panel.status.value.startswith("asked for 3 |")
-    assert "the classifier sees" in panel.status.value
+    assert panel.image.value != first and panel.status_text.startswith("asked for 3 |")
+    assert "the classifier sees" in panel.status_text and panel.facts["digit"] == "3"
     after_digit = panel.image.value
     panel.sliders[0].value = 2.5
     assert panel.latent()[0] == pytest.approx(2.5) and panel.image.value != after_digit
     # morph halfway from 3 into 1: the label is half of each
     panel.morph.value = 0.5
     assert np.allclose(panel.label()[[3, 1]], 0.5) and panel.label().sum() == pytest.approx(1)
-    assert "morphing into 1" in panel.status.value
+    assert "morphing into 1" in panel.status_text
+    assert (panel.facts["morph_into"], panel.facts["morph"]) == ("1", "0.50")
     # the image is the generator's for exactly these z and label
     expected = panel.generator([panel.latent()[None], panel.label()[None]], training=False)
     assert np.allclose(panel.last_image, np.asarray(expected)[0])

@@ -33,7 +33,15 @@ def test_panel_widgets_train_and_stop(panel):
     assert (panel.k.min, panel.k.max, panel.noise_dim.min, panel.noise_dim.max) == (1, 30, 1, 16)
     assert panel.steps.step == toy.CHUNK == panel.steps.min
     result = panel.train()  # what the Train button runs, in the foreground
-    assert panel.status.value == result.summary() and "k=3 noise_dim=2" in panel.status.value
+    assert panel.status_text.startswith(result.summary()) and panel.state == "idle"
+    assert panel.facts == {
+        "k": 3,
+        "noise_dim": 2,
+        "steps": 40,
+        "done": 40,
+        "w1": f"{result.final_w1:.4g}",
+        "off_chart": f"{toy_panel.LiveFigure.off_chart(result.samples):.2f}",
+    }
     assert panel.image.value[:2] == b"\xff\xd8"  # a JPEG frame of the live figure
     # background run, stopped: the thread ends promptly and the panel trains again afterwards
     panel.steps.value = 3000
@@ -42,7 +50,8 @@ def test_panel_widgets_train_and_stop(panel):
     panel.stop()
     thread.join(timeout=30)
     assert not thread.is_alive() and panel.last_result.stopped
-    assert panel.last_result.steps[-1] < 3000 and panel.status.value.startswith("stopped: ")
+    assert panel.last_result.steps[-1] < 3000 and panel.state == "stopped"
+    assert panel.status_text.startswith("stopped: ")
     panel.steps.value = 20
     assert panel.train().steps[-1] == 20
 
@@ -65,11 +74,11 @@ def test_a_slider_change_starts_a_run_on_the_same_graph():
     panel.k.value = 10  # what dragging the k slider to 10 does
     moved = panel.wait()
     assert moved.config.k == 10 and moved.steps[-1] == 40
-    assert panel.status.value.startswith("done: k=10 noise_dim=4 ")
+    assert panel.state == "idle" and (panel.facts["k"], panel.facts["noise_dim"]) == (10, 4)
     panel.noise_dim.value = 3
     moved = panel.wait()
-    assert panel.status.value.startswith("done: k=10 noise_dim=3 ")
-    assert f"W1 {moved.final_w1:.3f}" in panel.status.value
+    assert panel.status_text.startswith("done: k=10 noise_dim=3 ")
+    assert f"W1 {moved.final_w1:.3f}" in panel.status_text
     assert traced > 0 and len(calls) == traced, "a new k or noise_dim must reuse the graph"
     gan = toy.get_toy_gan(lesson, config.discriminator, config.loss, jit_compile=False)
     unused_rows = gan.generator.layers[0].kernel.numpy()[3:]
@@ -91,6 +100,21 @@ def test_stop_ends_a_long_run_within_a_chunk():
     assert stopped.stopped and stopped.steps[-1] < 3000 and not panel.running
     # one chunk of 20 G steps at k = 30 is 620 optimizer steps (about 0.1 s on an idle machine)
     assert stop_s < 3.0, f"Stop took {stop_s:.2f} s: it must end the run after the current chunk"
+
+
+def test_samples_off_the_chart_are_said():
+    """k = 1 with the post's D: G's samples run off to hundreds; the figure and status say so."""
+    config = toy.ToyConfig(k=1, steps=100, seed=1)
+    panel = toy_panel.ToyPanel(LESSON, config, auto_run=False, jit_compile=False)
+    result = panel.train()
+    outside = toy_panel.LiveFigure.off_chart(result.samples)
+    assert outside > 0.5 and float(panel.facts["off_chart"]) == round(outside, 2)
+    note = panel.figure.off_chart.get_text()
+    assert note.startswith(f"{outside:.0%} of G's samples are off this chart") and note in (
+        panel.status_text
+    )
+    # D(x), W1 and the note (the histogram is empty when every sample is off the chart)
+    assert panel.figure.canvas.moving_drawn >= 3
 
 
 def test_live_figure_blits_the_same_picture_as_a_full_redraw():

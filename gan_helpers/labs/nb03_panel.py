@@ -3,130 +3,145 @@
 ``ToyPanel(lesson, config)`` shows sliders for k, noise_dim, the learning rate and the number of
 generator steps, drop-downs for the discriminator and the generator loss, a seed box, Train and
 Stop, a status line and one live figure. Every run is ``nb03_toy.train_toy_gan`` with the
-notebook's own lesson code. ``sweep_table``, ``plot_sweep`` and ``show_result`` present the results.
+notebook's own lesson code; the machinery around it (status and state, the background job, the
+draw throttle, the blitted canvas) is the panel kit's (``gan_helpers.widgets``).
+``sweep_table``, ``plot_sweep`` and ``show_result`` present the results.
 """
 
 from __future__ import annotations
 
-import html
-import io
 import threading
-import time
 
 import numpy as np
 
-from gan_helpers import plotting
+from gan_helpers import widgets as kit
 from gan_helpers.labs import nb03_toy as toy
 from gan_helpers.labs.nb03_toy import CHUNK, MAX_NOISE_DIM, X_GRID, Lesson, ToyConfig, ToyResult
 from gan_helpers.plotting import FIGURE_WIDTH
 
+CHART = 4.0  # the histogram and D(x) show x in [-CHART, CHART]
+
 
 class LiveFigure:
-    """One matplotlib figure (no pyplot: nothing is shown twice) redrawn in place into an image.
+    """The panel's figure, redrawn in place into an image (``render(result)``: JPEG bytes).
 
-    Left: a histogram of G's samples over the N(0, 1) density. Middle: D(x) over x. Right: W1 to
-    N(0, 1) over the generator steps. ``render(result)`` returns JPEG bytes (10 times faster to
-    encode than PNG; ``fmt="png"`` for a sharp still); the panel puts them into one
-    ``ipywidgets.Image``, which the browser swaps without flicker.
+    Left: a histogram of G's samples over the N(0, 1) density (and how many fall off the chart).
+    Middle: D(x) over x. Right: W1 to N(0, 1) over the generator steps.
 
     Why not the course's ``plotting.LivePlot``: LivePlot draws metric series over the steps (and
     image samples), while this figure shows a histogram and a function of x; and it redraws every
     frame from scratch (clear, plot, ``tight_layout``, PNG), while a slider-started run of about a
     second wants several frames without slowing the training thread. Drawing axes, ticks and text
     is most of matplotlib's time, so the static part here is drawn once (again only when the step
-    or W1 axis must change) and kept as a bitmap; each frame restores it and draws only the three
-    moving artists ("blitting"). Measured with ``.venv/bin/python benchmarks/toy_run.py --frames``
+    or W1 axis must change) and kept as a bitmap; each frame restores it and draws only the moving
+    artists (``widgets.Canvas``). Measured with ``.venv/bin/python benchmarks/toy_run.py --frames``
     (median ms per frame on the 2-core machine at load average 9.6): blitted 3.3 ms, the same figure
     fully redrawn 187 ms, a LivePlot of the W1 series alone 224 ms.
     """
 
     def __init__(self, dpi: int = 100):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
+        # the course's width (shown unshrunk at 1280 px) and fonts
+        self.canvas = kit.Canvas(FIGURE_WIDTH, 3.4, dpi, layout="constrained")
+        self.fig = self.canvas.fig
+        with self.canvas.style():
+            self.ax_hist, self.ax_d, self.ax_w1 = self.fig.subplots(1, 3)
+            self._draw_axes()
+        self._top = None
 
-        # the course's width (shown unshrunk at 1280 px); fonts from the course style, if applied
-        self.fig = Figure(figsize=(FIGURE_WIDTH, 3.4), dpi=dpi, layout="constrained")
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.ax_hist, self.ax_d, self.ax_w1 = self.fig.subplots(1, 3)
-        self.edges = np.linspace(-4.0, 4.0, 65)
+    def _draw_axes(self) -> None:
+        self.edges = np.linspace(-CHART, CHART, 65)
         density = np.exp(-(X_GRID**2) / 2) / np.sqrt(2 * np.pi)
         self.ax_hist.plot(X_GRID, density, color="black", lw=1.5, label="N(0, 1)")
         zeros = np.zeros(len(self.edges) - 1)
         self.hist = self.ax_hist.stairs(
             zeros, self.edges, fill=True, alpha=0.5, color="tab:orange", label="G(z)", animated=True
         )
-        self.ax_hist.set(xlim=(-4, 4), ylim=(0, 0.8), xlabel="x", title="samples")
+        self.ax_hist.set(xlim=(-CHART, CHART), ylim=(0, 0.8), xlabel="x", title="samples")
         self.ax_hist.legend(loc="upper right")
+        # where G's samples run off the chart (k = 1 with the post's D), it says so
+        self.off_chart = self.ax_hist.text(
+            0.03,
+            0.97,
+            "",
+            transform=self.ax_hist.transAxes,
+            va="top",
+            fontsize=10,
+            color="tab:red",
+            wrap=True,
+            animated=True,
+        )
         self.ax_d.axhline(0.5, color="gray", ls="--", lw=1)
         nan = np.full_like(X_GRID, np.nan)
         (self.d_line,) = self.ax_d.plot(X_GRID, nan, color="tab:blue", animated=True)
-        self.ax_d.set(xlim=(-4, 4), ylim=(0, 1.02), xlabel="x", title="D(x)")
+        self.ax_d.set(xlim=(-CHART, CHART), ylim=(0, 1.02), xlabel="x", title="D(x)")
         (self.w1_line,) = self.ax_w1.plot([], [], color="tab:green", marker=".", animated=True)
         floor = toy.w1_noise_floor(toy.LIVE_SAMPLES, reference_size=toy.LIVE_REFERENCE)
         self.ax_w1.axhline(floor, color="gray", ls="--", lw=1)
         self.ax_w1.set(
             yscale="log", ylim=(0.01, 10), xlabel="generator steps", title="W1 to N(0, 1)"
         )
-        self._background = None
-        self._static_key = None
+
+    @staticmethod
+    def off_chart(samples: np.ndarray | None) -> float:
+        """The share of ``samples`` outside the chart's [-CHART, CHART]."""
+        x = np.ravel(samples) if samples is not None else np.zeros(0)
+        return float(np.mean(np.abs(x) > CHART)) if x.size else 0.0
+
+    @classmethod
+    def off_chart_note(cls, samples: np.ndarray | None) -> str:
+        """A sentence when at least 1% of the samples fall outside the chart, else ""."""
+        outside = cls.off_chart(samples)
+        if outside < 0.01:
+            return ""
+        median = np.median(np.ravel(samples))
+        return f"{outside:.0%} of G's samples are off this chart (median x = {median:.3g})"
 
     def render(
         self, result: ToyResult | None = None, fmt: str = "jpeg", blit: bool = True
     ) -> bytes:
         """The figure for ``result`` as JPEG (or PNG) bytes. ``blit=False`` redraws everything."""
-        from PIL import Image
+        if result is None or result.samples is None:
+            return self.canvas.render(fmt=fmt)
+        top = 10.0 ** max(1, int(np.ceil(np.log10(max(result.w1 or [1.0]) * 1.5))))
 
-        key = None
-        if result is not None:
-            top = 10.0 ** max(1, int(np.ceil(np.log10(max(result.w1 or [1.0]) * 1.5))))
-            key = (result.config.steps, top)
-        if not blit or self._background is None or key != self._static_key:
-            if result is not None:  # draw the static part (once, while the axes stay the same)
-                self.ax_w1.set_xlim(0, result.config.steps)
-                self.ax_w1.set_ylim(0.01, top)
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._static_key = key
-        else:
-            self.canvas.restore_region(self._background)
-        if result is not None and result.samples is not None:
-            counts, _ = np.histogram(np.ravel(result.samples), self.edges, density=True)
-            self.hist.set_data(np.nan_to_num(counts))
+        def static():  # the axes' ranges for this run (drawn once while they stay the same)
+            self.ax_w1.set_xlim(0, result.config.steps)
+            self.ax_w1.set_ylim(0.01, top)
+
+        def moving():
+            # a density over all the samples: those off the chart count in the total too
+            x = np.ravel(result.samples)
+            counts, _ = np.histogram(x, self.edges)
+            self.hist.set_data(counts / max(len(x), 1) / np.diff(self.edges))
             if result.d_curve is not None:
                 self.d_line.set_ydata(result.d_curve)
             self.w1_line.set_data(result.steps, result.w1)
-            for ax, artist in (
-                (self.ax_hist, self.hist),
-                (self.ax_d, self.d_line),
-                (self.ax_w1, self.w1_line),
-            ):
-                ax.draw_artist(artist)
-        width, height = self.canvas.get_width_height()
-        buffer = io.BytesIO()
-        rgba = Image.frombuffer(
-            "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
-        )
-        if fmt == "png":
-            rgba.save(buffer, format="png")
-        else:
-            rgba.convert("RGB").save(buffer, format="jpeg", quality=90)
-        return buffer.getvalue()
+            self.off_chart.set_text(self.off_chart_note(result.samples))
+            return self.hist, self.d_line, self.w1_line, self.off_chart
+
+        key = (result.config.steps, top)
+        return self.canvas.render(moving, key=key, static=static, blit=blit, fmt=fmt)
 
 
-class ToyPanel:
+class ToyPanel(kit.Panel):
     """The widget panel of notebook 03: settings, Train and Stop, a status line, one live figure.
 
     The Train button (and any change of a setting) calls ``start()``: it asks the current run to
-    stop and trains the widgets' settings in a background thread, so the kernel stays free to
-    receive a click on Stop (``stop()``: the run ends after its current chunk of ``chunk``
-    generator steps). ``train()`` runs the same code in the foreground and returns the
-    ``ToyResult``: that is how a test, or nbval, exercises what the button does.
+    stop and trains the widgets' settings in the background, so the kernel stays free to receive a
+    click on Stop (``stop()``: the run ends after its current chunk of ``chunk`` generator steps).
+    ``train()`` runs the same code in the foreground and returns the ``ToyResult``: that is how a
+    test, or nbval, exercises what the button does.
 
     Widget descriptions (for people and for browser tests): sliders ``k``, ``noise_dim``,
     ``learning_rate``, ``G steps``; drop-downs ``discriminator``, ``G loss``; box ``seed``; buttons
-    ``Train``, ``Stop``. The status line (``status``, HTML) ends every run with
-    ``ToyResult.summary()``: "done: k=20 noise_dim=4 ... W1=0.057" (or "stopped: ...").
+    ``Train``, ``Stop``. The status line ends every run with ``ToyResult.summary()`` ("done: k=20
+    noise_dim=4 ... W1 0.057 ..."), its state (``widgets.STATES``) and the facts ``k``,
+    ``noise_dim``, ``steps``, ``done`` (G steps run) and ``w1``. ``result`` is shown until the
+    first run (notebook 03 passes its run of the post's settings); ``run=True`` trains the
+    starting settings at once, in the background (the app: it compiles while the page opens).
     """
+
+    css = "toy-panel"
 
     def __init__(
         self,
@@ -136,162 +151,102 @@ class ToyPanel:
         draw_every_s: float = 0.15,
         auto_run: bool = True,
         jit_compile: bool = True,
+        result: ToyResult | None = None,
+        run: bool = False,
     ):
         import ipywidgets as W
 
+        super().__init__("jpeg")
         self.lesson = lesson
         config = (config or ToyConfig()).validate(lesson)
-        self.chunk, self.draw_every_s, self.jit_compile = chunk, draw_every_s, jit_compile
-        # full labels, and sliders wide enough to set a value (never squeezed by their row)
-        slider = dict(
-            continuous_update=False,
-            style={"description_width": "initial"},
-            layout=W.Layout(width="330px", flex="0 0 auto"),
-        )
-        self.k = W.IntSlider(config.k, min=1, max=30, description="k", **slider)
-        self.noise_dim = W.IntSlider(
-            config.noise_dim, min=1, max=MAX_NOISE_DIM, description="noise_dim", **slider
-        )
-        self.learning_rate = W.FloatLogSlider(
-            config.learning_rate,
-            base=10,
-            min=-4,
-            max=-2,
-            step=0.25,
-            readout_format=".1e",
-            description="learning_rate",
-            **slider,
-        )
+        self.chunk, self.jit_compile = chunk, jit_compile
+        self.throttle = kit.Throttle(draw_every_s)
+        rate = dict(base=10, min=-4, max=-2, step=0.25, readout_format=".1e")
         # steps in whole chunks: every chunk then has the same length (one XLA compilation)
-        self.steps = W.IntSlider(
-            config.steps, min=chunk, max=150 * chunk, step=chunk, description="G steps", **slider
-        )
-        # drop-downs with full labels, never squeezed either
-        dropdown = dict(
-            style={"description_width": "initial"}, layout=W.Layout(width="300px", flex="0 0 auto")
-        )
-        self.discriminator = W.Dropdown(
-            options=lesson.discriminators,
-            value=config.discriminator,
-            description="discriminator",
-            **dropdown,
-        )
-        self.loss = W.Dropdown(
-            options=lesson.generator_losses, value=config.loss, description="G loss", **dropdown
-        )
-        self.seed = W.BoundedIntText(
-            config.seed, min=0, max=1_000_000, description="seed", layout=W.Layout(width="200px")
-        )
-        self.train_button = W.Button(description="Train", button_style="success", tooltip="Train")
-        self.stop_button = W.Button(description="Stop", button_style="danger", tooltip="Stop")
-        self.status = W.HTML("ready: move a slider or press Train")
+        steps = dict(min=chunk, max=150 * chunk, step=chunk)
+        self.settings = {
+            "k": kit.slider("int", config.k, "k", 330, min=1, max=30),
+            "noise_dim": kit.slider(
+                "int", config.noise_dim, "noise_dim", 330, min=1, max=MAX_NOISE_DIM
+            ),
+            "learning_rate": kit.slider("log", config.learning_rate, "learning_rate", 330, **rate),
+            "steps": kit.slider("int", config.steps, "G steps", 330, **steps),
+            "discriminator": kit.dropdown(
+                lesson.discriminators, config.discriminator, "discriminator", 300
+            ),
+            "loss": kit.dropdown(lesson.generator_losses, config.loss, "G loss", 300),
+            "seed": kit.seed_box(config.seed, 200),
+        }
+        for name, widget in self.settings.items():
+            setattr(self, name, widget)
+        found = kit.buttons(Train="success", Stop="danger")
+        self.train_button, self.stop_button = found["Train"], found["Stop"]
         self.figure = LiveFigure()
-        # the empty axes for this config, until the first run draws into them
-        self.image = W.Image(value=self.figure.render(ToyResult(config)), format="jpeg")
+        self.last_result: ToyResult | None = result
+        self.image.value = self.figure.render(result or ToyResult(config))
         self.train_button.on_click(lambda _: self.start())
         self.stop_button.on_click(lambda _: self.stop())
         if auto_run:
             for w in self.controls:
                 w.observe(lambda _: self.start(), names="value")
         # three controls a row, the status on a row of its own: nothing wraps at 1280 px
-        self.widget = W.VBox(
+        s = self.settings
+        self.assemble(
             [
-                W.HBox([self.k, self.noise_dim, self.steps]),
-                W.HBox([self.learning_rate, self.discriminator, self.loss]),
-                W.HBox([self.seed, self.train_button, self.stop_button]),
+                W.HBox([s["k"], s["noise_dim"], s["steps"]]),
+                W.HBox([s["learning_rate"], s["discriminator"], s["loss"]]),
+                W.HBox([s["seed"], self.train_button, self.stop_button]),
                 self.status,
                 self.image,
             ]
         )
-        self.last_result: ToyResult | None = None
-        self._thread: threading.Thread | None = None
-        self._stop_event = threading.Event()
-        self._progressed = threading.Event()  # set once the current run has finished a chunk
-        self._last_draw = 0.0
+        self.say(kit.IDLE, "ready: move a slider or press Train", **self._facts(config))
+        if run:
+            self.start()
 
     @property
     def controls(self) -> list:
-        return [
-            self.k,
-            self.noise_dim,
-            self.learning_rate,
-            self.steps,
-            self.discriminator,
-            self.loss,
-            self.seed,
-        ]
-
-    def _ipython_display_(self):
-        plotting.display_panel(self.widget, self.image)
+        return list(self.settings.values())
 
     def config(self) -> ToyConfig:
         """The settings the widgets show now."""
-        return ToyConfig(
-            k=self.k.value,
-            noise_dim=self.noise_dim.value,
-            steps=self.steps.value,
-            learning_rate=float(self.learning_rate.value),
-            discriminator=self.discriminator.value,
-            loss=self.loss.value,
-            seed=int(self.seed.value),
-        )
+        return kit.read_settings(ToyConfig, self.settings)
 
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+    @staticmethod
+    def _facts(config: ToyConfig, result: ToyResult | None = None) -> dict:
+        facts = dict(k=config.k, noise_dim=config.noise_dim, steps=config.steps)
+        if result is not None and result.steps:
+            facts.update(done=result.steps[-1], w1=f"{result.w1[-1]:.4g}")
+            facts.update(off_chart=f"{LiveFigure.off_chart(result.samples):.2f}")
+        return facts
 
     def start(self) -> threading.Thread:
-        """Stop the current run (if any) and train the widgets' settings in a background thread."""
-        previous = self._thread
-        self._stop_event.set()
-        self._progressed.clear()
-        event = self._stop_event = threading.Event()
+        """Stop the current run (if any) and train the widgets' settings in the background."""
         config = self.config()
-        self._thread = threading.Thread(
-            target=self._background, args=(config, event, previous), daemon=True
-        )
-        self._thread.start()
-        return self._thread
-
-    def stop(self) -> None:
-        """Ask the current run to stop; it does after its current chunk of generator steps."""
-        self._stop_event.set()
-
-    def wait_for_progress(self, timeout: float | None = None) -> bool:
-        """Block until the run started last has trained its first chunk (for scripts and tests)."""
-        return self._progressed.wait(timeout)
+        return self.submit(lambda event: self._train(config, event))
 
     def wait(self, timeout: float | None = None) -> ToyResult | None:
         """Block until the background run ends (for scripts and tests); returns its result."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        super().wait(timeout)
         return self.last_result
 
     def train(self, config: ToyConfig | None = None) -> ToyResult:
         """Train ``config`` (default: the widgets' settings) in the foreground, drawing live."""
-        self.stop()
-        self.wait()
-        self._stop_event = threading.Event()
-        self._progressed.clear()
-        return self._train(config or self.config(), self._stop_event)
-
-    def _background(
-        self, config: ToyConfig, event: threading.Event, previous: threading.Thread | None
-    ):
-        if previous is not None:
-            previous.join()  # one run at a time: the cached models are shared
-        if event.is_set():
-            return  # superseded by a newer slider value before it began
-        try:
-            self._train(config, event)
-        except Exception as err:  # show it in the panel: a background thread has no cell to fail
-            self.status.value = f"<b>error:</b> {html.escape(f'{type(err).__name__}: {err}')}"
+        event = self.foreground()
+        return self._train(config or self.config(), event)
 
     def _train(self, config: ToyConfig, event: threading.Event) -> ToyResult:
-        built = toy.is_built(self.lesson, config.discriminator, config.loss, self.jit_compile)
-        note = "starting" if built else "compiling the step for this D and G loss (once, seconds)"
-        self.status.value = f"training: {config.short_label()} | {note}"
-        self._last_draw = 0.0
+        try:
+            config.validate(self.lesson)
+        except ValueError as err:
+            raise kit.SettingsError(str(err)) from None
+        label, facts = f"training: {config.short_label()}", self._facts(config)
+        if toy.is_built(self.lesson, config.discriminator, config.loss, self.jit_compile):
+            self.say(kit.TRAINING, f"{label} | starting", **facts)
+        else:
+            note = "compiling the step for this D and G loss (once, seconds)"
+            self.say(kit.COMPILING, f"{label} | {note}", **facts)
+        self.throttle.last = float("-inf")
         result = toy.train_toy_gan(
             self.lesson,
             config,
@@ -302,19 +257,24 @@ class ToyPanel:
         )
         self.last_result = result
         self.image.value = self.figure.render(result)
-        self.status.value = result.summary()
+        note = LiveFigure.off_chart_note(result.samples)
+        state = kit.STOPPED if result.stopped else kit.IDLE
+        self.say(
+            state, result.summary() + (f" | {note}" if note else ""), **self._facts(config, result)
+        )
         return result
 
     def _progress(self, result: ToyResult, event: threading.Event) -> None:
-        if event is self._stop_event:  # this run is still the current one
-            self._progressed.set()
-        if time.perf_counter() - self._last_draw >= self.draw_every_s:
+        self.progress(event)
+        if result.steps and self.throttle.due():
             self.image.value = self.figure.render(result)
             # timed after drawing: training gets the time in between
-            self._last_draw = time.perf_counter()
-            self.status.value = (
+            self.throttle.mark()
+            self.say(
+                kit.TRAINING,
                 f"training: {result.config.short_label()} | {result.steps[-1]}/"
-                f"{result.config.steps} G steps, W1 {result.w1[-1]:.3f}"
+                f"{result.config.steps} G steps, W1 {result.w1[-1]:.3f}",
+                **self._facts(result.config, result),
             )
 
 

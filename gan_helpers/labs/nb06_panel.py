@@ -13,36 +13,31 @@ pack size m, noise_dim, seed), the buttons **Train**, **Stop**, **Step D**, **St
 * right: modes captured and % of high-quality samples (``mixtures.mode_stats`` on 2,500 samples
   from a fixed noise batch) over the generator steps.
 
-No lesson code lives here. The networks, the step and the losses are notebook 06's ``lesson``
-cells, handed in as ``lesson`` (the module ``gan_helpers.lessons.load("06_mode_collapse")``, the
-notebook's ``globals()``, or a ``Lesson``). The panel calls ``make_generator(noise_dim=)``,
-``make_discriminator(pack=)``, ``make_steps(G, D, g_opt, d_opt, mixture, rng, loss=, pack=)``,
-``g_objective(scores, loss)`` and ``packed(points, pack)`` and reads ``LOSSES``.
+Train runs ``MAX_STEPS`` generator steps, notebook 06's budget (or until Stop; press it again to
+go on). No lesson code lives here: the networks, the optimizers (their rates decaying over
+``MAX_STEPS``), the step and the losses are notebook 06's ``lesson`` cells, handed in as
+``lesson`` (``gan_helpers.lessons.load("06_mode_collapse")``, the notebook's ``globals()``, or a
+``Lesson``), so the panel's run from a seed is the notebook's run from that seed.
 
-How it stays live (the technique of notebook 03's ``toy_panel``):
-
-* Training runs in a background thread, so the kernel stays free for a click on Stop; every
-  button runs its work in that one thread, one job at a time, and any error ends as one line in
-  the status, never as a traceback.
-* The lesson's ``d_step``/``g_step`` run in ``TrainingLoop`` in short compiled calls of up to
-  ``CAPACITY`` generator steps (a call's length is a tensor: any length reuses the graph),
-  sized to take about ``CHUNK_S`` seconds, so Stop acts within a fraction of a second and the
-  figure can be redrawn between calls. k and the learning rates change a running training at
-  its next call (k is a tensor, the learning rates are variables).
-* A build (models, optimizers, traced functions) is cached per dataset, loss, m, noise_dim and
-  seed; Reset puts back the weights, optimizer state and random stream saved right after the
-  build, so coming back to a combination compiles nothing.
-* The figure is blitted (its axes, ticks and labels are drawn once and kept as a bitmap) and
-  sent as a JPEG into one ``ipywidgets.Image``. ``benchmarks/mode_panel.py`` measures frames per
-  second while training.
+The module has two parts. **The runner** (``Lesson``, ``ModeConfig``, ``Build``, ``build``,
+``Runner``) builds the lesson's networks, optimizers and steps once per dataset, loss, learning
+rates, m, noise_dim and seed, keeps them (Reset puts back the weights, optimizer state and random
+stream saved right after the build: coming back to a combination compiles nothing) and trains them
+in ``TrainingLoop`` in short compiled calls whose length is a tensor (k acts on a running training
+at its next call). **The panel** (``ModeFigure``, ``ModePanel``) needs only
+``Runner.use(config)``, ``Runner.is_built(config)`` and a ``Build``'s ``train(n)``,
+``step(network)``, ``picture()``, ``set_live(config)``, ``reset(config)``, its counters and its
+data; the rest (status and state, the background job, Stop, errors as one line, the throttle,
+the blitted canvas) is the panel kit's (``gan_helpers.widgets``). ``benchmarks/mode_panel.py``
+measures frames per second while training.
 """
 
 from __future__ import annotations
 
-import html
-import io
+import dataclasses
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,10 +45,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from gan_helpers import plotting
+from gan_helpers import widgets as kit
 from gan_helpers.config import check_int
 from gan_helpers.labs import nb06_mixtures as mixtures
-from gan_helpers.plotting import COURSE_STYLE, FIGURE_WIDTH
+from gan_helpers.plotting import FIGURE_WIDTH
 from gan_helpers.training import History, NonFiniteLossError, TrainingLoop
 
 DATASETS: dict[str, Callable[[], mixtures.Mixture]] = {
@@ -61,7 +56,7 @@ DATASETS: dict[str, Callable[[], mixtures.Mixture]] = {
     "grid": mixtures.grid,
 }
 MAX_K, MAX_PACK, MAX_NOISE_DIM = 10, 4, 16
-LR_RANGE = (1e-5, 1e-2)  # the learning-rate sliders' range (log scale)
+MAX_STEPS = 1500  # what Train runs: notebook 06's budget (its STEPS)
 CAPACITY = 200  # most generator steps in one compiled call (the history buffer's size)
 CHUNK_S = 0.06  # a compiled call is sized to take about this long: Stop acts within it
 DRAW_EVERY_S = 0.1  # a new frame at most this often while training
@@ -98,10 +93,6 @@ class Legend:
     arrow_colour: str = "tab:green"
     arrow: str = "green"
 
-    def heat(self) -> str:
-        """The heat-map's colours in a few words: "blue: D says real, red: D says fake"."""
-        return f"{self.real}: D says real, {self.fake}: D says fake"
-
     def markdown(self) -> str:
         """The panel's legend, one paragraph of Markdown."""
         return (
@@ -112,17 +103,25 @@ class Legend:
             "arrows show where the next generator step pushes some of G's points."
         )
 
+    def heat(self) -> str:
+        """The heat-map's colours in a few words: "blue: D says real, red: D says fake"."""
+        return f"{self.real}: D says real, {self.fake}: D says fake"
+
 
 LEGEND = Legend()
 
 
-# --- the lesson code the panel calls ------------------------------------------------------------
+# --- the runner: the lesson's models and steps, compiled, kept per structure --------------------
 @dataclass(frozen=True)
 class Lesson:
-    """Notebook 06's lesson code, as the panel calls it (see the module doc)."""
+    """Notebook 06's lesson code, as the panel calls it: ``make_generator(noise_dim=)``,
+    ``make_discriminator(pack=)``, ``make_optimizers(loss, steps, learning_rate,
+    d_learning_rate)``, ``make_steps(G, D, g_opt, d_opt, mixture, rng, loss=, pack=)``,
+    ``g_objective(scores, loss)``, ``packed(points, pack)`` and ``LOSSES``."""
 
     make_generator: Callable
     make_discriminator: Callable
+    make_optimizers: Callable
     make_steps: Callable
     g_objective: Callable
     packed: Callable
@@ -136,13 +135,8 @@ class Lesson:
             return source
         names = source if isinstance(source, dict) else vars(source)
         wanted = (
-            "make_generator",
-            "make_discriminator",
-            "make_steps",
-            "g_objective",
-            "packed",
-            "LOSSES",
-        )
+            "make_generator make_discriminator make_optimizers make_steps g_objective packed LOSSES"
+        ).split()
         missing = [n for n in wanted if n not in names]
         if missing:
             raise ValueError(
@@ -152,10 +146,10 @@ class Lesson:
         return cls(*(names[n] for n in wanted[:-1]), tuple(names["LOSSES"]))
 
 
-# --- the settings -------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class ModeConfig:
-    """The panel's settings. ``structure`` names the ones that need other models or data."""
+class ModeConfig(kit.Settings):
+    """The panel's settings. ``structure`` names the ones that need other models, optimizers or
+    data: the learning rates too, as the lesson's rates follow a schedule over ``MAX_STEPS``."""
 
     dataset: str = "ring"
     loss: str = "non-saturating"
@@ -168,29 +162,21 @@ class ModeConfig:
 
     @property
     def structure(self) -> tuple:
-        return (self.dataset, self.loss, self.pack, self.noise_dim, self.seed)
+        rates = (self.d_learning_rate, self.g_learning_rate)
+        return (self.dataset, self.loss, self.pack, self.noise_dim, self.seed, *rates)
 
-    def problems(self, losses) -> list[str]:
-        """What is wrong with these settings, each as a sentence that says what to change."""
-        found = []
-        if self.dataset not in DATASETS:
-            found.append(f"dataset must be one of {tuple(DATASETS)}, not {self.dataset!r}")
-        if self.loss not in losses:
-            found.append(f"G loss must be one of {tuple(losses)}, not {self.loss!r}")
-        for name, value, top in (
-            ("k", self.k, MAX_K),
-            ("pack m", self.pack, MAX_PACK),
-            ("noise_dim", self.noise_dim, MAX_NOISE_DIM),
-        ):
-            if not (isinstance(value, int) and 1 <= value <= top):
-                found.append(f"{name} must be a whole number from 1 to {top}, not {value!r}")
-        for name in ("d_learning_rate", "g_learning_rate"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and 0 < value < 1):
-                found.append(f"{name} must be a number in (0, 1) such as 1e-3, not {value!r}")
-        if not (isinstance(self.seed, int) and self.seed >= 0):
-            found.append(f"seed must be a whole number >= 0, not {self.seed!r}")
-        return found
+    def problems(self, losses=()) -> list:
+        rate = dict(low=0, high=1, hint=" such as 1e-3")
+        return [
+            kit.one_of("dataset", self.dataset, DATASETS),
+            kit.one_of("G loss", self.loss, losses),
+            kit.whole("k", self.k, 1, MAX_K),
+            kit.whole("pack m", self.pack, 1, MAX_PACK),
+            kit.whole("noise_dim", self.noise_dim, 1, MAX_NOISE_DIM),
+            kit.number("d_learning_rate", self.d_learning_rate, **rate),
+            kit.number("g_learning_rate", self.g_learning_rate, **rate),
+            kit.whole("seed", self.seed, 0),
+        ]
 
     def label(self) -> str:
         return (
@@ -200,15 +186,12 @@ class ModeConfig:
         )
 
 
-class PanelError(Exception):
-    """A problem the panel reports in its status line (a message that says what to change)."""
-
-
-# --- one build: the lesson's models and steps, compiled, with their starting values -------------
 @dataclass(eq=False)
 class Build:
+    """One structure's networks, optimizers, random stream and compiled loop, and its start."""
+
     mixture: mixtures.Mixture
-    config: ModeConfig  # the settings it was built with (structure fixed; k and rates change)
+    config: ModeConfig  # the settings it was built with (structure fixed; k changes)
     G: keras.Model
     D: keras.Model
     g_opt: keras.optimizers.Optimizer
@@ -232,24 +215,40 @@ class Build:
     def d_steps(self) -> int:
         return int(self.d_opt.iterations.numpy())
 
-    def set_rates(self, config: ModeConfig) -> None:
-        self.d_opt.learning_rate.assign(config.d_learning_rate)
-        self.g_opt.learning_rate.assign(config.g_learning_rate)
+    def set_live(self, config: ModeConfig) -> None:
+        """k: it acts at the next compiled call."""
+        self.loop.k = config.k
 
     def reset(self, config: ModeConfig) -> None:
         """Back to the state right after the build: weights, optimizer state, random stream."""
         for variable, value in self.start:
             variable.assign(value)
         self.rng.reset_from_seed(config.seed)
-        self.set_rates(config)
-        self.loop.k = config.k
+        self.set_live(config)
         self.loop.history = History()
         self.timeline = []
 
+    def train(self, n: int) -> None:
+        """``n`` generator steps (k D steps each) in one compiled call."""
+        with self.lock:
+            self.loop.train(n, chunk=CAPACITY, verbose=False)
 
-def _optimizer(learning_rate: float) -> keras.optimizers.Optimizer:
-    # Adam with beta_1 = 0.5, beta_2 = 0.9: WGAN-GP's settings, also usual for small GANs
-    return keras.optimizers.Adam(learning_rate, beta_1=0.5, beta_2=0.9)
+    def step(self, network: str) -> dict:
+        """One update of network "D" or "G"; its metrics (NonFiniteLossError if not finite)."""
+        with self.lock:
+            out = self.d_step() if network == "D" else self.g_step()
+            metrics = {name: float(value) for name, value in out.items()}
+        if not all(np.isfinite(list(metrics.values()))):
+            raise NonFiniteLossError(f"{network} step: {metrics}", self.loop.history)
+        return metrics
+
+    def picture(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(G's points, D's scores on the heat-map grid, the push on the arrowed points)."""
+        with self.lock:
+            fake, scores, push = (t.numpy() for t in self.snapshot())
+        if not np.all(np.isfinite(fake)):
+            raise NonFiniteLossError("generated points are not finite", self.loop.history)
+        return fake, scores, push
 
 
 def build(lesson: Lesson, config: ModeConfig, jit_compile: bool = False) -> Build:
@@ -258,7 +257,10 @@ def build(lesson: Lesson, config: ModeConfig, jit_compile: bool = False) -> Buil
     keras.utils.set_random_seed(config.seed)
     G = lesson.make_generator(noise_dim=config.noise_dim)
     D = lesson.make_discriminator(pack=config.pack)
-    g_opt, d_opt = _optimizer(config.g_learning_rate), _optimizer(config.d_learning_rate)
+    # the lesson's optimizers, their rates decaying over Train's MAX_STEPS (notebook 06's STEPS)
+    g_opt, d_opt = lesson.make_optimizers(
+        config.loss, MAX_STEPS, config.g_learning_rate, config.d_learning_rate
+    )
     # built now, so that no variable is created inside a compiled function
     g_opt.build(G.trainable_variables)
     d_opt.build(D.trainable_variables)
@@ -270,21 +272,8 @@ def build(lesson: Lesson, config: ModeConfig, jit_compile: bool = False) -> Buil
     extent = float(np.abs(mixture.centres).max()) + 1.5
     snapshot = _make_snapshot(lesson, G, D, mixture, config, extent)
     real = mixture.sample(N_REAL, np.random.default_rng(config.seed))
-    result = Build(
-        mixture,
-        config,
-        G,
-        D,
-        g_opt,
-        d_opt,
-        rng,
-        loop,
-        tf.function(d_step),
-        tf.function(g_step),
-        snapshot,
-        real,
-        extent,
-    )
+    steps = (tf.function(d_step), tf.function(g_step), snapshot, real, extent)
+    result = Build(mixture, config, G, D, g_opt, d_opt, rng, loop, *steps)
     variables = [*G.weights, *D.weights, *g_opt.variables, *d_opt.variables]
     result.start = [(v, v.numpy()) for v in variables]
     return result
@@ -322,113 +311,102 @@ def _make_snapshot(lesson, G, D, mixture, config, extent):
     return snapshot
 
 
-# --- the live figure ----------------------------------------------------------------------------
-@dataclass
-class Frame:
-    """What one picture shows."""
+class Runner:
+    """The builds, one per structure (at most ``MAX_BUILDS``, least recently used dropped)."""
 
-    build: Build
-    fake: np.ndarray
-    scores: np.ndarray
-    push: np.ndarray
-    stats: dict
-    g_steps: int
+    def __init__(self, lesson: Lesson, jit_compile: bool = False):
+        self.lesson, self.jit_compile = lesson, jit_compile
+        self.builds: dict[tuple, Build] = {}
+        self.current: Build | None = None
+
+    def is_built(self, config: ModeConfig) -> bool:
+        return (*config.structure, self.jit_compile) in self.builds
+
+    def use(self, config: ModeConfig) -> Build:
+        """The build for ``config`` (cached, or built now), made current; fresh when it was not."""
+        key = (*config.structure, self.jit_compile)
+        b = self.builds.pop(key, None)
+        if b is None:
+            try:
+                b = build(self.lesson, config, self.jit_compile)
+            except (ValueError, TypeError) as err:
+                raise kit.SettingsError(f"{config.label()}: {err}") from None
+        self.builds[key] = b  # most recently used last
+        while len(self.builds) > MAX_BUILDS:
+            self.builds.pop(next(iter(self.builds)))
+        if self.current is not b:
+            b.reset(config)
+        self.current = b
+        return b
 
 
+# --- the panel: its figure and its controls -----------------------------------------------------
 class ModeFigure:
-    """The panel's figure (no pyplot), blitted, rendered to JPEG bytes.
+    """The panel's figure: D's heat-map with the points and arrows, and the two score lines.
 
-    ``FIGURE_WIDTH`` (10 in) wide at 100 dpi, the course's font sizes. The static part (axes,
-    ticks, labels, colour bar) is drawn once per build and per range of the step axis; a frame
-    restores it and draws the moving artists: heat-map, real and generated points, arrows and
-    the two score lines.
+    ``FIGURE_WIDTH`` (10 in) by 3.8 in at 100 dpi, the course's fonts: with the controls above it,
+    the whole panel fits a 1280x720 screen in JupyterLab. The static part (axes, ticks, labels,
+    colour bar) is drawn once per build and per range of the step axis; a frame restores it,
+    paints the heat-map into the field's pixels (a colour table, not an image artist, which
+    matplotlib would resample every frame) and draws the moving artists.
     """
 
     def __init__(self, dpi: int = 100):
         import matplotlib
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.cm import ScalarMappable
         from matplotlib.colors import Normalize
-        from matplotlib.figure import Figure
         from matplotlib.lines import Line2D
         from matplotlib.ticker import MaxNLocator
 
-        with matplotlib.rc_context(COURSE_STYLE):
-            self.fig = Figure(figsize=(FIGURE_WIDTH, 4.6), dpi=dpi)
-            self.canvas = FigureCanvasAgg(self.fig)
+        self.canvas = kit.Canvas(FIGURE_WIDTH, 3.8, dpi)
+        fig = self.canvas.fig
+        with self.canvas.style():
             # a square field, its colour bar, and the two score panels (figure fractions)
-            self.ax = self.fig.add_axes((0.055, 0.11, 0.35, 0.76))
-            self.ax_bar = self.fig.add_axes((0.415, 0.11, 0.014, 0.76))
-            self.ax_modes = self.fig.add_axes((0.56, 0.58, 0.425, 0.29))
-            self.ax_hq = self.fig.add_axes((0.56, 0.11, 0.425, 0.29))
-            # the heat-map is painted straight into the canvas' pixels (``_paint_heat``):
-            # a colour table, not an image artist, which matplotlib would resample every frame
+            self.ax = fig.add_axes((0.05, 0.12, 0.296, 0.78))
+            self.ax_bar = fig.add_axes((0.355, 0.12, 0.014, 0.78))
+            self.ax_modes = fig.add_axes((0.49, 0.6, 0.495, 0.3))
+            self.ax_hq = fig.add_axes((0.49, 0.14, 0.495, 0.3))
             colours = matplotlib.colormaps[LEGEND.cmap](np.linspace(0.0, 1.0, 256))
             self.heat_colours = np.round(255 * (0.9 * colours + 0.1)).astype(np.uint8)
             self.heat_colours[:, 3] = 255
             scale = ScalarMappable(Normalize(0, 1), matplotlib.colormaps[LEGEND.cmap])
-            self.fig.colorbar(scale, cax=self.ax_bar)
-            self.real = self.ax.scatter(
-                [], [], s=4, c=LEGEND.data_colour, animated=True, label="real"
-            )
-            self.fake = self.ax.scatter(
-                [], [], s=5, c=LEGEND.generated_colour, animated=True, label="generated"
-            )
-            self.arrows = self.ax.quiver(
-                np.zeros(N_ARROWS),
-                np.zeros(N_ARROWS),
-                np.zeros(N_ARROWS),
-                np.zeros(N_ARROWS),
-                angles="xy",
-                scale_units="xy",
-                scale=1,
-                width=0.004,
-                color=LEGEND.arrow_colour,
-                animated=True,
-            )
+            fig.colorbar(scale, cax=self.ax_bar)
+            scatter = dict(animated=True)
+            self.real = self.ax.scatter([], [], s=4, c=LEGEND.data_colour, **scatter)
+            self.fake = self.ax.scatter([], [], s=5, c=LEGEND.generated_colour, **scatter)
+            arrows = dict(angles="xy", scale_units="xy", scale=1, width=0.004, animated=True)
+            zeros = [np.zeros(N_ARROWS)] * 4
+            self.arrows = self.ax.quiver(*zeros, color=LEGEND.arrow_colour, **arrows)
             self.ax.set_aspect("equal")
             self.ax.grid(False)
             # above the field, in the static part (text is the slowest thing to draw)
-            arrow = Line2D([], [], color=LEGEND.arrow_colour, marker=">", markersize=6, lw=1.5)
+            dot = dict(ls="", marker="o", markersize=5)
             handles = [
-                Line2D([], [], ls="", marker="o", color=LEGEND.data_colour, markersize=5),
-                Line2D([], [], ls="", marker="o", color=LEGEND.generated_colour, markersize=5),
-                arrow,
+                Line2D([], [], color=LEGEND.data_colour, **dot),
+                Line2D([], [], color=LEGEND.generated_colour, **dot),
+                Line2D([], [], color=LEGEND.arrow_colour, marker=">", markersize=6, lw=1.5),
             ]
-            self.ax.legend(
-                handles,
-                ["real", "generated", "push on G's points"],
-                loc="lower left",
-                bbox_to_anchor=(-0.02, 1.0),
-                ncol=3,
-                fontsize=11,
-                frameon=False,
-                handlelength=1.2,
-                columnspacing=0.8,
-            )
-            self.ax_modes.yaxis.set_major_locator(MaxNLocator(integer=True))
+            words = ["real", "generated", "push on G's points"]
+            place = dict(loc="lower left", bbox_to_anchor=(-0.02, 1.0), ncol=3, frameon=False)
+            place.update(fontsize=10, handlelength=1.2, columnspacing=0.6)
+            self.ax.legend(handles, words, **place)
+            self.ax_modes.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
             (self.modes_line,) = self.ax_modes.plot([], [], color="tab:blue", animated=True)
             (self.hq_line,) = self.ax_hq.plot([], [], color="tab:purple", animated=True)
             self.ax_hq.set(title="high quality (%)", xlabel="generator steps", ylim=(0, 100))
-        self._background = None
-        self._static_key = None
 
-    def _draw_static(self, frame: Frame, top: int) -> None:
-        b, c = frame.build, frame.build.config
+    def _static(self, b: Build, top: int) -> None:
         e = b.extent
         self.ax.set(xlim=(-e, e), ylim=(-e, e))
-        critic = c.loss == "wgan-gp"
+        critic = b.config.loss == "wgan-gp"
         self.ax_modes.set_title(f"modes captured, of {b.mixture.n_modes} ({b.mixture.name})")
-        self.ax_bar.set_ylabel(
-            "critic score, rescaled per frame" if critic else "D(x)", fontsize=11
-        )
+        label = "critic score, rescaled per frame" if critic else "D(x)"
+        self.ax_bar.set_ylabel(label, fontsize=11)
         for ax in (self.ax_modes, self.ax_hq):
             ax.set_xlim(0, top)
         self.ax_modes.set_ylim(0, b.mixture.n_modes + 0.5)
-        self.canvas.draw()
-        self._background = self.canvas.copy_from_bbox(self.fig.bbox)
         # the field's pixels (rows from the top) and the heat-map cell under each of them
-        height = self.canvas.get_width_height()[1]
+        height = self.canvas.agg.get_width_height()[1]
         x0, y0, x1, y1 = (int(round(v)) for v in self.ax.bbox.extents)
         self._box = (height - y1 + 1, height - y0, x0 + 1, x1)
         r0, r1, c0, c1 = self._box
@@ -436,63 +414,33 @@ class ModeFigure:
         rows = ((np.arange(r0, r1) - r0 + 0.5) / (r1 - r0) * HEAT_SIZE).astype(int)
         self._rows = HEAT_SIZE - 1 - rows  # row 0 of the heat-map is the bottom of the plot
 
-    def _paint_heat(self, values: np.ndarray) -> None:
-        """Values in [0, 1] on the HEAT_SIZE x HEAT_SIZE grid, painted into the field's pixels."""
-        index = np.round(255 * np.clip(np.nan_to_num(values), 0.0, 1.0)).astype(np.uint8)
-        pixels = self.heat_colours[index][self._rows[:, None], self._cols[None, :]]
-        r0, r1, c0, c1 = self._box
-        np.asarray(self.canvas.buffer_rgba())[r0:r1, c0:c1] = pixels
-
-    def render(self, frame: Frame, fmt: str = "jpeg", blit: bool = True) -> bytes:
-
-        b = frame.build
-        steps = [t[0] for t in b.timeline] or [0]
+    def render(self, b: Build, fake, scores, push, fmt: str = "jpeg", blit: bool = True) -> bytes:
+        """One frame of build ``b`` (``b.picture()``'s arrays) as JPEG (or PNG) bytes."""
         top = 100
-        while top < max(steps):
+        while top < max([t[0] for t in b.timeline] or [0]):
             top *= 2
-        key = (id(b), top)
-        if not blit or self._background is None or key != self._static_key:
-            self._draw_static(frame, top)
-            self._static_key = key
-        else:
-            self.canvas.restore_region(self._background)
-        scores = frame.scores
-        if b.config.loss == "wgan-gp":
-            scores = (scores - scores.min()) / max(float(np.ptp(scores)), 1e-12)
-        else:
-            scores = 1.0 / (1.0 + np.exp(-np.clip(scores, -60, 60)))
-        self._paint_heat(scores)
-        self.real.set_offsets(b.real)
-        self.fake.set_offsets(frame.fake[:N_SHOWN])
-        self.arrows.set_offsets(frame.fake[:N_ARROWS])
-        self.arrows.set_UVC(*_capped(frame.push * ARROW_GAIN, ARROW_CAP * 2 * b.extent).T)
-        timeline = np.array(b.timeline or [(0, 0, 0.0)], dtype=float)
-        self.modes_line.set_data(timeline[:, 0], timeline[:, 1])
-        self.hq_line.set_data(timeline[:, 0], 100 * timeline[:, 2])
-        for ax, artist in (
-            (self.ax, self.real),
-            (self.ax, self.fake),
-            (self.ax, self.arrows),
-            (self.ax_modes, self.modes_line),
-            (self.ax_hq, self.hq_line),
-        ):
-            ax.draw_artist(artist)
-        return self.encode(fmt)
 
-    def encode(self, fmt: str = "jpeg") -> bytes:
-        """The canvas as it is now, as JPEG (or PNG) bytes."""
-        from PIL import Image
+        def moving():
+            values = scores
+            if b.config.loss == "wgan-gp":
+                values = (values - values.min()) / max(float(np.ptp(values)), 1e-12)
+            else:
+                values = 1.0 / (1.0 + np.exp(-np.clip(values, -60, 60)))
+            index = np.round(255 * np.clip(np.nan_to_num(values), 0.0, 1.0)).astype(np.uint8)
+            r0, r1, c0, c1 = self._box
+            heat = self.heat_colours[index][self._rows[:, None], self._cols[None, :]]
+            self.canvas.pixels()[r0:r1, c0:c1] = heat
+            self.real.set_offsets(b.real)
+            self.fake.set_offsets(fake[:N_SHOWN])
+            self.arrows.set_offsets(fake[:N_ARROWS])
+            self.arrows.set_UVC(*_capped(push * ARROW_GAIN, ARROW_CAP * 2 * b.extent).T)
+            timeline = np.array(b.timeline or [(0, 0, 0.0)], dtype=float)
+            self.modes_line.set_data(timeline[:, 0], timeline[:, 1])
+            self.hq_line.set_data(timeline[:, 0], 100 * timeline[:, 2])
+            return self.real, self.fake, self.arrows, self.modes_line, self.hq_line
 
-        width, height = self.canvas.get_width_height()
-        rgba = Image.frombuffer(
-            "RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1
-        )
-        buffer = io.BytesIO()
-        if fmt == "png":
-            rgba.save(buffer, format="png")
-        else:
-            rgba.convert("RGB").save(buffer, format="jpeg", quality=85)
-        return buffer.getvalue()
+        static = lambda: self._static(b, top)  # noqa: E731
+        return self.canvas.render(moving, key=(id(b), top), static=static, blit=blit, fmt=fmt)
 
 
 def _capped(vectors: np.ndarray, cap: float) -> np.ndarray:
@@ -502,335 +450,223 @@ def _capped(vectors: np.ndarray, cap: float) -> np.ndarray:
     return vectors * np.minimum(1.0, cap / np.maximum(length, 1e-12))
 
 
-# --- the panel ----------------------------------------------------------------------------------
-class ModePanel:
+class ModePanel(kit.Panel):
     """Notebook 06's panel (see the module doc). Widgets, by description: drop-downs ``dataset``
     and ``G loss``; sliders ``k``, ``D learning rate``, ``G learning rate``, ``pack m``,
     ``noise_dim``; box ``seed``; buttons ``Train``, ``Stop``, ``Step D``, ``Step G``, ``Reset``.
 
-    ``status`` (HTML) says what the panel is doing or what to change; ``scores`` (HTML) reads
-    "G steps 120 · D steps 120 · modes captured 5 / 8 · high quality 63.2 % · reverse KL 0.31".
-
-    Every button runs its job in one background thread (``start``, ``step``, ``reset``; ``wait``
-    joins it). The same jobs run in the foreground for scripts and tests: ``train(steps)``,
-    ``step_d()``, ``step_g()``, ``reset_now()``.
+    ``status`` says what the panel does (its state, and the facts ``dataset``, ``loss``, ``k``,
+    ``pack``, ``g-steps``, ``d-steps``, ``modes``); ``scores`` reads "G steps 120 · D steps 120 ·
+    modes captured 5 / 8 · high quality 63.2 % · reverse KL 0.31". At construction the panel
+    builds its models and draws them (the still image shows the data, G's first samples and D);
+    ``auto_start=False`` leaves that to the first job. Every button runs its job in the
+    background (``start``, ``step``, ``reset``; ``wait`` joins it); scripts and tests run the
+    same in the foreground: ``train(steps)``, ``step_d()``, ``step_g()``, ``reset_now()``.
     """
+
+    css = "mode-panel"
 
     def __init__(
         self,
         lesson,
         config: ModeConfig | None = None,
         *,
-        max_steps: int = 5_000,
+        max_steps: int = MAX_STEPS,
         jit_compile: bool = False,
         auto_start: bool = True,
         draw_every_s: float = DRAW_EVERY_S,
     ):
         import ipywidgets as W
 
-        self.lesson = Lesson.of(lesson)
+        super().__init__("jpeg", image_width=round(FIGURE_WIDTH * 100))
         config = config or ModeConfig()
+        self.lesson = Lesson.of(lesson)
         self.max_steps = check_int("max_steps", max_steps, 1, "Train runs this many G steps.")
-        self.jit_compile, self.draw_every_s = jit_compile, draw_every_s
-        wide = {"description_width": "initial"}
-        slider = dict(continuous_update=False, style=wide, layout=W.Layout(width="300px"))
-        rate = dict(base=10, min=-5, max=-2, step=0.25, readout_format=".0e", **slider)
-        self.dataset = W.Dropdown(
-            options=list(DATASETS), value=config.dataset, description="dataset", style=wide
-        )
-        self.loss = W.Dropdown(
-            options=list(self.lesson.losses), value=config.loss, description="G loss", style=wide
-        )
-        self.k = W.IntSlider(config.k, min=1, max=MAX_K, description="k", **slider)
-        self.d_rate = W.FloatLogSlider(
-            config.d_learning_rate, description="D learning rate", **rate
-        )
-        self.g_rate = W.FloatLogSlider(
-            config.g_learning_rate, description="G learning rate", **rate
-        )
-        self.pack = W.IntSlider(config.pack, min=1, max=MAX_PACK, description="pack m", **slider)
-        self.noise_dim = W.IntSlider(
-            config.noise_dim, min=1, max=MAX_NOISE_DIM, description="noise_dim", **slider
-        )
-        self.seed = W.BoundedIntText(
-            config.seed, min=0, max=1_000_000, description="seed", layout=W.Layout(width="160px")
-        )
-        buttons = {}
-        for name, style in (
-            ("Train", "success"),
-            ("Stop", "danger"),
-            ("Step D", "info"),
-            ("Step G", "info"),
-            ("Reset", "warning"),
-        ):
-            buttons[name] = W.Button(
-                description=name, button_style=style, tooltip=name, layout=W.Layout(width="90px")
-            )
-        self.buttons = buttons
-        self.status = W.HTML("ready: press Train, Step D or Step G")
+        self.runner = Runner(self.lesson, jit_compile)
+        self.throttle = kit.Throttle(draw_every_s)
+        c, rate = config, dict(base=10, min=-5, max=-2, step=0.25, readout_format=".0e")
+        self.dataset = kit.dropdown(DATASETS, c.dataset, "dataset", 170)
+        self.loss = kit.dropdown(self.lesson.losses, c.loss, "G loss", 240)
+        self.k = kit.slider("int", c.k, "k", 260, min=1, max=MAX_K)
+        self.d_rate = kit.slider("log", c.d_learning_rate, "D learning rate", 255, **rate)
+        self.g_rate = kit.slider("log", c.g_learning_rate, "G learning rate", 255, **rate)
+        self.pack = kit.slider("int", c.pack, "pack m", 175, min=1, max=MAX_PACK)
+        self.noise_dim = kit.slider("int", c.noise_dim, "noise_dim", 195, min=1, max=MAX_NOISE_DIM)
+        self.seed = kit.seed_box(c.seed, 150)
+        shown = (self.dataset, self.loss, self.k, self.d_rate, self.g_rate, self.pack)
+        fields = [f.name for f in dataclasses.fields(ModeConfig)]
+        self.settings = dict(zip(fields, (*shown, self.noise_dim, self.seed)))
+        kinds = dict(Train="success", Stop="danger", Step_D="info", Step_G="info", Reset="warning")
+        self.buttons = kit.buttons(**kinds)
         self.scores = W.HTML("")
-        self.figure = ModeFigure()
-        self.figure.canvas.draw()  # the empty axes, until the first frame
-        width = W.Layout(width=f"{FIGURE_WIDTH * 100:.0f}px")
-        self.image = W.Image(value=self.figure.encode(), format="jpeg", layout=width)
-        self.image.add_class("mode-panel-figure")
-        self.status.add_class("mode-panel-status")
         self.scores.add_class("mode-panel-scores")
-        buttons["Train"].on_click(lambda _: self.start())
-        buttons["Stop"].on_click(lambda _: self.stop())
-        buttons["Step D"].on_click(lambda _: self.step("D"))
-        buttons["Step G"].on_click(lambda _: self.step("G"))
-        buttons["Reset"].on_click(lambda _: self.reset())
-        for w in (self.dataset, self.loss, self.pack, self.noise_dim, self.seed):
+        self.figure = ModeFigure()
+        self.frames = 0  # pictures sent to the image so far
+        self._traced = weakref.WeakSet()  # builds whose training step has been compiled
+        jobs = (self.start, self.stop, lambda: self.step("D"), lambda: self.step("G"), self.reset)
+        for button, job in zip(self.buttons.values(), jobs):
+            button.on_click(lambda _, job=job: job())
+        rebuilt = (self.dataset, self.loss, self.pack, self.noise_dim, self.seed)
+        for w in (*rebuilt, self.d_rate, self.g_rate):
             w.observe(lambda _: self.reset(), names="value")
-        for w in (self.k, self.d_rate, self.g_rate):
-            w.observe(lambda _: self._live_settings(), names="value")
-        self.widget = W.VBox(
+        self.k.observe(lambda _: self._live_settings(), names="value")
+        self.assemble(
             [
-                W.HBox([self.dataset, self.loss, self.k, self.seed]),
-                W.HBox([self.d_rate, self.g_rate]),
-                W.HBox([self.pack, self.noise_dim]),
-                W.HBox([*buttons.values()]),
+                kit.row(self.dataset, self.loss, self.k, self.seed),
+                kit.row(self.d_rate, self.g_rate, self.pack, self.noise_dim),
+                kit.row(*self.buttons.values()),
                 self.status,
                 self.scores,
                 self.image,
             ]
         )
-        self.widget.add_class("mode-panel")
-        self._builds: dict[tuple, Build] = {}
-        self.current: Build | None = None
-        self.frames = 0  # pictures sent to the image so far
-        self._thread: threading.Thread | None = None
-        self._stop_event = threading.Event()
-        self._last_draw = 0.0
+        self.image.value = self.figure.canvas.render(fmt="jpeg")  # the axes, until a first frame
+        self.say(kit.IDLE, "ready: press Train, Step D or Step G")
         if auto_start:
-            self.reset()
+            self.reset_now()
 
     # --- settings --------------------------------------------------------------------------------
     def config(self) -> ModeConfig:
         """The settings the widgets show now."""
-        return ModeConfig(
-            dataset=self.dataset.value,
-            loss=self.loss.value,
-            k=int(self.k.value),
-            d_learning_rate=float(self.d_rate.value),
-            g_learning_rate=float(self.g_rate.value),
-            pack=int(self.pack.value),
-            noise_dim=int(self.noise_dim.value),
-            seed=int(self.seed.value),
-        )
+        return ModeConfig.read(self.settings)
 
     def _checked(self) -> ModeConfig:
-        config = self.config()
-        problems = config.problems(self.lesson.losses)
-        if problems:
-            raise PanelError("; ".join(problems))
-        return config
+        return self.config().validate(self.lesson.losses)
+
+    def _facts(self, config: ModeConfig) -> dict:
+        b = self.runner.current
+        counts = {} if b is None else {"g_steps": b.g_steps, "d_steps": b.d_steps}
+        if b is not None and b.timeline:
+            counts["modes"] = b.timeline[-1][1]
+        c = config
+        return dict(dataset=c.dataset, loss=c.loss, k=c.k, pack=c.pack, **counts)
 
     def _live_settings(self) -> None:
-        """k and the learning rates act on a running training at its next compiled call."""
-        b = self.current
+        """k acts on a running training at its next compiled call."""
         try:
             config = self._checked()
-        except PanelError as err:
-            self._say(f"<b>cannot use these settings:</b> {html.escape(str(err))}")
+        except kit.SettingsError as err:
+            self.fail(err)
             return
+        b = self.runner.current
         if b is not None and b.config.structure == config.structure:
-            b.set_rates(config)
-            b.loop.k = config.k
+            b.set_live(config)
             if not self.running:
-                self._say(f"ready: {html.escape(config.label())}")
+                self.say(kit.IDLE, f"ready: {config.label()}", **self._facts(config))
 
-    def _say(self, text: str) -> None:
-        self.status.value = text
-
-    # --- jobs ------------------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def _submit(self, job: Callable[[threading.Event], None]) -> threading.Thread:
-        """Stop the current job and run ``job(stop_event)`` in the background after it."""
-        previous = self._thread
-        self._stop_event.set()
-        event = self._stop_event = threading.Event()
-
-        def run():
-            if previous is not None:
-                previous.join()  # one job at a time: they share the models
-            if event.is_set():
-                return  # superseded before it began
-            self._guarded(job, event)
-
-        self._thread = threading.Thread(target=run, daemon=True, name="mode-panel")
-        self._thread.start()
-        return self._thread
-
-    def _guarded(self, job, event) -> None:
-        """Run ``job``; any error becomes one line in the status, never a traceback."""
-        try:
-            job(event)
-        except PanelError as err:
-            self._say(f"<b>cannot train this:</b> {html.escape(str(err))}")
-        except NonFiniteLossError as err:
-            self._diverged(err)
-        except Exception as err:  # a background thread has no cell to fail: show it here
-            text = " ".join(f"{type(err).__name__}: {err}".split())
-            if len(text) > 400:
-                text = text[:400] + " ..."
-            self._say(
-                "<b>error:</b> these settings did not work; change them or press Reset. "
-                f"({html.escape(text)})"
-            )
-
-    def _diverged(self, err: NonFiniteLossError) -> None:
-        b, c = self.current, self.config()
-        steps = b.g_steps if b is not None else len(err.history)
-        self._say(
-            f"<b>stopped: the training diverged</b> (a loss became NaN or infinite; the weights "
-            f"were put back to G step {steps}). Lower the learning rates (now D "
-            f"{c.d_learning_rate:.0e}, G {c.g_learning_rate:.0e}) and press Reset."
-        )
-        self._draw(b, force=True)
-
+    # --- the buttons -----------------------------------------------------------------------------
     def start(self) -> threading.Thread:
-        """The Train button: train in the background until Stop (or ``max_steps`` G steps)."""
-        return self._submit(lambda event: self._train(self.max_steps, event))
-
-    def stop(self) -> None:
-        """The Stop button: the job ends after its current compiled call (a fraction of a s)."""
-        self._stop_event.set()
-        if not self.running:
-            self._say("stopped")
+        """The Train button: ``max_steps`` G steps in the background, or until Stop."""
+        return self.submit(lambda event: self._train(self.max_steps, event))
 
     def step(self, network: str) -> threading.Thread:
         """The Step D / Step G buttons: one update of one network, in the background."""
-        return self._submit(lambda event: self._step(network))
+        return self.submit(lambda event: self._step(network))
 
     def reset(self) -> threading.Thread:
-        """The Reset button (and a new dataset, loss, m, noise_dim or seed): fresh weights."""
-        return self._submit(lambda event: self._reset())
-
-    def wait(self, timeout: float | None = None) -> None:
-        """Block until the current job ends (for scripts and tests)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """The Reset button (and a new dataset, loss, learning rate, m, noise_dim or seed): fresh
+        weights."""
+        return self.submit(lambda event: self._reset())
 
     # foreground versions (scripts, tests, nbval): errors are raised, not shown
     def reset_now(self) -> Build:
-        self.stop()
-        self.wait()
+        self.foreground()
         return self._reset()
 
     def step_d(self) -> dict:
-        self.stop()
-        self.wait()
+        self.foreground()
         return self._step("D")
 
     def step_g(self) -> dict:
-        self.stop()
-        self.wait()
+        self.foreground()
         return self._step("G")
 
     def train(self, steps: int) -> Build:
         """Train ``steps`` more G steps in the foreground, drawing live; returns the build."""
-        self.stop()
-        self.wait()
-        self._stop_event = threading.Event()
-        self._train(steps, self._stop_event)
-        return self.current
+        self._train(steps, self.foreground())
+        return self.runner.current
 
     # --- what the jobs do ------------------------------------------------------------------------
-    def _use(self, config: ModeConfig) -> Build:
-        """The build for ``config`` (cached, or built now), made current."""
-        key = (*config.structure, self.jit_compile)
-        b = self._builds.pop(key, None)
-        if b is None:
-            self._say(f"building: {html.escape(config.label())} (compiling, a few seconds)")
-            try:
-                b = build(self.lesson, config, self.jit_compile)
-            except (ValueError, TypeError) as err:
-                raise PanelError(f"{config.label()}: {err}") from None
-            fresh = True
-        else:
-            fresh = False
-        self._builds[key] = b  # most recently used last
-        while len(self._builds) > MAX_BUILDS:
-            self._builds.pop(next(iter(self._builds)))
-        if fresh or self.current is not b:
-            b.reset(config)
-        self.current = b
-        return b
+    @property
+    def current(self) -> Build | None:
+        return self.runner.current
 
-    def _ensure(self) -> Build:
+    def _ensure(self, reset: bool = False) -> Build:
         config = self._checked()
-        b = self.current
-        if b is None or b.config.structure != config.structure:
-            b = self._use(config)
-        b.set_rates(config)
-        b.loop.k = config.k
+        b = self.runner.current
+        if reset or b is None or b.config.structure != config.structure:
+            if not self.runner.is_built(config):
+                text = f"building: {config.label()} (compiling, a few seconds)"
+                self.say(kit.COMPILING, text, **self._facts(config))
+            b = self.runner.use(config)
+            if reset:
+                b.reset(config)
+        b.set_live(config)
         return b
 
     def _reset(self) -> Build:
-        config = self._checked()
-        b = self._use(config)
-        b.reset(config)
-        self._draw(b, force=True)
-        self._say(f"ready: {html.escape(config.label())}: press Train, Step D or Step G")
+        b = self._ensure(reset=True)
+        self._draw(b)
+        config = self.config()
+        text = f"ready: {config.label()}: press Train, Step D or Step G"
+        self.say(kit.IDLE, text, **self._facts(config))
         return b
 
     def _step(self, network: str) -> dict:
         b = self._ensure()
-        with b.lock:
-            out = b.d_step() if network == "D" else b.g_step()
-            metrics = {name: float(value) for name, value in out.items()}
-        if not all(np.isfinite(list(metrics.values()))):
-            raise NonFiniteLossError(f"{network} step: {metrics}", b.loop.history)
-        self._draw(b, force=True)
+        metrics = b.step(network)
+        self._draw(b)
         shown = ", ".join(f"{name} {value:.3g}" for name, value in metrics.items())
-        self._say(f"one {network} step: {html.escape(shown)}")
+        self.say(kit.IDLE, f"one {network} step: {shown}", **self._facts(self.config()))
         return metrics
 
     def _train(self, steps: int, event: threading.Event) -> None:
         b = self._ensure()
-        self._say(f"training: {html.escape(self.config().label())}")
+        config = self.config()
+        label = f"training: {config.label()}"
+        if b not in self._traced:
+            note = f"{label} (compiling the training step, a few seconds)"
+            self.say(kit.COMPILING, note, **self._facts(config))
         done, per_step = 0, None
-        self._last_draw = time.perf_counter()
+        self.throttle.mark()
         while done < steps and not event.is_set():
             # a call that ends about when the next frame is due (at most CHUNK_S)
-            due = self.draw_every_s - (time.perf_counter() - self._last_draw)
-            n = 5 if per_step is None else int(np.clip(due, 0.01, CHUNK_S) / per_step)
-            n = int(np.clip(n, 1, min(CAPACITY, steps - done)))
+            budget = np.clip(self.throttle.left(), 0.01, CHUNK_S)
+            n = int(np.clip(5 if per_step is None else budget / per_step, 1, CAPACITY))
+            n = min(n, steps - done)
             t0 = time.perf_counter()
-            with b.lock:
-                b.loop.train(n, chunk=CAPACITY, verbose=False)
+            b.train(n)
+            self._traced.add(b)
             per_step = max((time.perf_counter() - t0) / n, 1e-6)
             done += n
+            self.progress(event)
+            if self.throttle.due():
+                self._draw(b)
+                self.say(kit.TRAINING, label, **self._facts(config))
+        self._draw(b)
+        state, word = (kit.STOPPED, "stopped") if event.is_set() else (kit.IDLE, "done")
+        text = f"{word}: {config.label()}: {done} G steps ({b.g_steps} in all); Train goes on"
+        self.say(state, text, **self._facts(config))
+
+    def diverged(self, err: NonFiniteLossError) -> str:
+        b, c = self.runner.current, self.config()
+        steps = b.g_steps if b is not None else len(err.history)
+        if b is not None:
             self._draw(b)
-        self._draw(b, force=True)
-        state = "stopped" if event.is_set() else "done"
-        self._say(
-            f"{state}: {html.escape(self.config().label())}: {done} G steps "
-            f"({b.g_steps} in all); press Train to go on"
+        return (
+            f"(a loss became NaN or infinite; the weights were put back to G step {steps}). "
+            f"Lower the learning rates (now D {c.d_learning_rate:.0e}, G "
+            f"{c.g_learning_rate:.0e}) and press Reset."
         )
 
-    def _draw(self, b: Build | None, force: bool = False) -> None:
-        if b is None:
-            return
-        now = time.perf_counter()
-        if not force and now - self._last_draw < self.draw_every_s:
-            return
-        self._last_draw = now  # frames start draw_every_s apart, when training allows
-        with b.lock:
-            fake, scores, push = (t.numpy() for t in b.snapshot())
-            g_steps, d_steps = b.g_steps, b.d_steps
-        if not np.all(np.isfinite(fake)):
-            raise NonFiniteLossError("generated points are not finite", b.loop.history)
+    def _draw(self, b: Build) -> None:
+        self.throttle.mark()  # frames start draw_every_s apart, when training allows
+        fake, scores, push = b.picture()
+        g_steps, d_steps = b.g_steps, b.d_steps
         stats = mixtures.mode_stats(fake, b.mixture)
         if not b.timeline or b.timeline[-1][0] != g_steps:
             b.timeline.append((g_steps, stats["modes_captured"], stats["high_quality"]))
-        frame = Frame(b, fake, scores, push, stats, g_steps)
-        self.image.value = self.figure.render(frame)
+        self.image.value = self.figure.render(b, fake, scores, push)
         self.frames += 1
         kl = stats["reverse_kl"]
         self.scores.value = (
@@ -839,6 +675,3 @@ class ModePanel:
             f"{100 * stats['high_quality']:.1f} % · reverse KL "
             + ("∞" if not np.isfinite(kl) else f"{kl:.2f}")
         )
-
-    def _ipython_display_(self):
-        plotting.display_panel(self.widget, self.image)

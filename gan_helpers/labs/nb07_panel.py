@@ -15,16 +15,14 @@ tests load the same cells with ``DiracLesson.load()``. This module adds only plu
 
 from __future__ import annotations
 
-import html
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import tensorflow as tf
 
-from gan_helpers import lessons, plotting
-from gan_helpers.config import check_int
+from gan_helpers import lessons
+from gan_helpers import widgets as kit
 from gan_helpers.plotting import FIGURE_WIDTH
 from gan_helpers.training import NonFiniteLossError
 
@@ -57,7 +55,7 @@ class DiracLesson:
 
 
 @dataclass(frozen=True)
-class DiracConfig:
+class DiracConfig(kit.Settings):
     """The settings of one trajectory (the panel's widgets)."""
 
     method: str = "simultaneous"
@@ -69,31 +67,20 @@ class DiracConfig:
     psi: float = 0.0
     steps: int = 300
 
-    def validate(self, lesson: DiracLesson) -> DiracConfig:
-        """Stop with a message that says what to change."""
-        if self.method not in lesson.methods:
-            raise ValueError(f"method must be one of {lesson.methods}, got {self.method!r}")
-        if self.loss not in lesson.losses:
-            raise ValueError(f"loss must be one of {lesson.losses}, got {self.loss!r}")
-        for name in ("h", "gamma", "sigma", "theta", "psi"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)):
-                raise ValueError(f"{name} must be a number, got {value!r}")
-            if not np.isfinite(value):
-                raise ValueError(f"{name} must be finite, got {value!r}")
-        if not 0 < self.h <= 1:
-            raise ValueError(f"h (the step size) must be in (0, 1], got {self.h!r}; try 0.1")
-        if self.gamma < 0 or self.sigma < 0:
-            raise ValueError(
-                f"gamma and sigma must be >= 0 (0 switches R1 or the noise off), "
-                f"got gamma={self.gamma!r}, sigma={self.sigma!r}"
-            )
-        check_int("steps", self.steps, lesson.chunk, "Run at least one chunk of steps.")
-        if self.steps % lesson.chunk:
-            raise ValueError(
-                f"steps must be a multiple of {lesson.chunk} (one compiled chunk), got {self.steps}"
-            )
-        return self
+    def problems(self, lesson: DiracLesson) -> list:
+        """What to change, each as a sentence (``validate`` raises them)."""
+        off = {"gamma": " (0 switches R1 off)", "sigma": " (0 switches the noise off)"}
+        found = [
+            kit.one_of("method", self.method, lesson.methods),
+            kit.one_of("loss", self.loss, lesson.losses),
+            kit.number("h (the step size)", self.h, 0, 1, closed="high", hint="; try 0.1"),
+            *(kit.number(n, getattr(self, n), 0, np.inf, "low", off[n]) for n in off),
+            *(kit.number(n, getattr(self, n), -np.inf, np.inf) for n in ("theta", "psi")),
+            kit.whole("steps", self.steps, lesson.chunk),
+        ]
+        if isinstance(self.steps, int) and self.steps % lesson.chunk:
+            found.append(f"steps must be a multiple of {lesson.chunk} (one compiled chunk)")
+        return found
 
     def label(self) -> str:
         return (
@@ -130,14 +117,19 @@ def field_on_grid(
     return theta, psi, v[:, 0].reshape(theta.shape), v[:, 1].reshape(theta.shape)
 
 
-def draw_phase(ax, field, trajectory: np.ndarray | None = None, title: str = "", limit=LIMIT):
-    """Arrows of the field (direction only: all the same length), the trajectory, its start."""
+def draw_phase(
+    ax, field, trajectory: np.ndarray | None = None, title: str = "", limit=LIMIT, animated=False
+) -> list:
+    """Arrows of the field (direction only: all the same length), the trajectory, its start and
+    end. Returns the trajectory's line (``animated=True``: drawn apart, over a kept background)."""
     theta, psi, vt, vp = field
     norm = np.hypot(vt, vp)
     scale = np.where(norm > 0, 1 / np.maximum(norm, 1e-12), 0.0)
     ax.quiver(theta, psi, vt * scale, vp * scale, color="0.6", width=0.004)
+    drawn = []
     if trajectory is not None:
-        ax.plot(trajectory[:, 0], trajectory[:, 1], color="tab:red", lw=1.3)
+        path = dict(color="tab:red", lw=1.3, animated=animated)
+        drawn = ax.plot(trajectory[:, 0], trajectory[:, 1], **path)
         ax.plot(*trajectory[0], "o", color="tab:red", ms=6, label="start")
         ax.plot(*trajectory[-1], "s", color="tab:red", ms=5, mfc="white", label="end")
     ax.plot(0, 0, "*", color="tab:blue", ms=12, label="equilibrium")
@@ -145,6 +137,7 @@ def draw_phase(ax, field, trajectory: np.ndarray | None = None, title: str = "",
     ax.set_aspect("equal")
     if title:
         ax.set_title(title)
+    return drawn
 
 
 def distance(trajectory: np.ndarray) -> np.ndarray:
@@ -154,87 +147,84 @@ def distance(trajectory: np.ndarray) -> np.ndarray:
 
 # --- the panel -----------------------------------------------------------------------------------
 class PhaseFigure:
-    """The panel's figure: the phase plane (left) and the distance to (0, 0) per step (right)."""
+    """The panel's figure: the phase plane (left) and the distance to (0, 0) per step (right),
+    redrawn in full for every trajectory (the field changes with the loss, gamma and sigma). The
+    axes keep fixed places (no layout engine), so the same trajectory always gives the same
+    picture."""
 
     def __init__(self, dpi: int = 90):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-        from matplotlib.figure import Figure
-
-        self.fig = Figure(figsize=(FIGURE_WIDTH * 0.9, 4.0), dpi=dpi, layout="constrained")
-        self.canvas = FigureCanvasAgg(self.fig)
-        self.ax_phase, self.ax_dist = self.fig.subplots(1, 2, width_ratios=[1, 1.25])
+        self.canvas = kit.Canvas(FIGURE_WIDTH * 0.9, 4.0, dpi)
+        self.fig = self.canvas.fig
+        with self.canvas.style():
+            self.ax_phase, self.ax_dist = self.fig.subplots(1, 2, width_ratios=[1, 1.25])
+        self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.14, top=0.86, wspace=0.22)
 
     def render(self, field, trajectory: np.ndarray | None, title: str = "") -> bytes:
-        """Redraw both axes and return the figure as PNG bytes."""
-        self.ax_phase.clear()
-        self.ax_dist.clear()
-        draw_phase(self.ax_phase, field, trajectory)
-        self.ax_phase.legend(loc="lower left", fontsize=9)
-        if trajectory is not None:
-            d = distance(trajectory)
-            self.ax_dist.plot(np.arange(len(d)), np.maximum(d, 1e-12), color="tab:red")
-            self.ax_dist.set_yscale("log")
-        self.ax_dist.set(xlabel="step", title="distance to (0, 0)")
-        self.fig.suptitle(title, fontsize=11)
-        buffer = io.BytesIO()
-        self.fig.savefig(buffer, format="png")
-        return buffer.getvalue()
+        """Both axes for ``field`` and ``trajectory``, as PNG bytes."""
+        moving = []
+
+        def static():
+            self.ax_phase.clear()
+            self.ax_dist.clear()
+            moving[:] = draw_phase(self.ax_phase, field, trajectory, animated=True)
+            self.ax_phase.legend(loc="lower left", fontsize=9)
+            if trajectory is not None:
+                d = np.maximum(distance(trajectory), 1e-12)
+                moving.extend(self.ax_dist.plot(np.arange(len(d)), d, color="tab:red"))
+                self.ax_dist.set_yscale("log")
+            self.ax_dist.set(xlabel="step", title="distance to (0, 0)")
+            self.fig.suptitle(title, fontsize=11)
+
+        return self.canvas.render(lambda: moving, static=static, fmt="png")
 
 
-class DiracPanel:
+class DiracPanel(kit.Panel):
     """Drop-downs and sliders; any change reruns the lesson's dynamics and redraws at once.
 
     Widget descriptions (for people and browser tests): drop-downs ``method``, ``loss``; sliders
-    ``h``, ``gamma``, ``sigma``, ``theta0``, ``psi0``, ``steps``. ``status`` (HTML) reports the
-    settings and the distance to the equilibrium at the start and at the end, or what went wrong.
-    ``redraw()`` is what a slider change calls; it returns the trajectory (None after an error).
+    ``h``, ``gamma``, ``sigma``, ``theta0``, ``psi0``, ``steps``. ``status`` reports the settings
+    and the distance to the equilibrium at the start and at the end, or what went wrong, with the
+    facts ``method``, ``loss``, ``h`` and ``redraws``. ``redraw()`` is what a slider change calls
+    (in the kernel's thread for widget messages, or a cell's: one at a time); it returns the
+    trajectory (None after an error).
     """
 
-    def __init__(self, lesson: DiracLesson, config: DiracConfig | None = None, auto: bool = True):
-        import ipywidgets as W
+    css = "dirac-panel"
 
+    def __init__(self, lesson: DiracLesson, config: DiracConfig | None = None, auto: bool = True):
+
+        super().__init__("png")
         self.lesson = lesson
         config = (config or DiracConfig()).validate(lesson)
-        slider = dict(
-            continuous_update=False,
-            style={"description_width": "initial"},
-            layout=W.Layout(width="300px"),
+        chunk, lim = lesson.chunk, dict(min=-LIMIT, max=LIMIT, step=0.05)
+        steps = dict(min=chunk, max=30 * chunk, step=chunk)
+        self.settings = {
+            "method": kit.dropdown(lesson.methods, config.method, "method"),
+            "loss": kit.dropdown(lesson.losses, config.loss, "loss"),
+            "h": kit.slider("float", config.h, "h", min=0.01, max=1.0, step=0.01),
+            "gamma": kit.slider("float", config.gamma, "gamma", min=0.0, max=3.0, step=0.05),
+            "sigma": kit.slider("float", config.sigma, "sigma", min=0.0, max=2.0, step=0.05),
+            "theta": kit.slider("float", config.theta, "theta0", **lim),
+            "psi": kit.slider("float", config.psi, "psi0", **lim),
+            "steps": kit.slider("int", config.steps, "steps", **steps),
+        }
+        s = self.settings
+        self.method, self.loss, self.h, self.gamma = s["method"], s["loss"], s["h"], s["gamma"]
+        self.sigma, self.theta0, self.psi0, self.steps = (
+            s["sigma"],
+            s["theta"],
+            s["psi"],
+            s["steps"],
         )
-        wide = {"description_width": "initial"}
-        self.method = W.Dropdown(
-            options=lesson.methods, value=config.method, description="method", style=wide
-        )
-        self.loss = W.Dropdown(
-            options=lesson.losses, value=config.loss, description="loss", style=wide
-        )
-        self.h = W.FloatSlider(config.h, min=0.01, max=1.0, step=0.01, description="h", **slider)
-        self.gamma = W.FloatSlider(
-            config.gamma, min=0.0, max=3.0, step=0.05, description="gamma", **slider
-        )
-        self.sigma = W.FloatSlider(
-            config.sigma, min=0.0, max=2.0, step=0.05, description="sigma", **slider
-        )
-        self.theta0 = W.FloatSlider(
-            config.theta, min=-LIMIT, max=LIMIT, step=0.05, description="theta0", **slider
-        )
-        self.psi0 = W.FloatSlider(
-            config.psi, min=-LIMIT, max=LIMIT, step=0.05, description="psi0", **slider
-        )
-        chunk = lesson.chunk
-        self.steps = W.IntSlider(
-            config.steps, min=chunk, max=30 * chunk, step=chunk, description="steps", **slider
-        )
-        self.status = W.HTML("")
         self.figure = PhaseFigure()
-        self.image = W.Image(format="png")
         self.redraws = 0
         self.last_trajectory: np.ndarray | None = None
         self._runs: dict[tuple[str, str], Callable] = {}
-        self.widget = W.VBox(
+        self.assemble(
             [
-                W.HBox([self.method, self.loss, self.steps]),
-                W.HBox([self.h, self.gamma, self.sigma]),
-                W.HBox([self.theta0, self.psi0]),
+                kit.row(self.method, self.loss, self.steps),
+                kit.row(self.h, self.gamma, self.sigma),
+                kit.row(self.theta0, self.psi0),
                 self.status,
                 self.image,
             ]
@@ -246,58 +236,47 @@ class DiracPanel:
 
     @property
     def controls(self) -> list:
-        return [
-            self.method,
-            self.loss,
-            self.h,
-            self.gamma,
-            self.sigma,
-            self.theta0,
-            self.psi0,
-            self.steps,
-        ]
-
-    def _ipython_display_(self):
-        plotting.display_panel(self.widget, self.image)
+        return list(self.settings.values())
 
     def config(self) -> DiracConfig:
         """The settings the widgets show now."""
-        return DiracConfig(
-            method=self.method.value,
-            loss=self.loss.value,
-            h=float(self.h.value),
-            gamma=float(self.gamma.value),
-            sigma=float(self.sigma.value),
-            theta=float(self.theta0.value),
-            psi=float(self.psi0.value),
-            steps=int(self.steps.value),
-        )
+        return kit.read_settings(DiracConfig, self.settings)
 
     def trajectory(self, config: DiracConfig) -> np.ndarray:
         """Run the lesson's dynamics for ``config`` (one compiled run per method and loss)."""
         config.validate(self.lesson)
         key = (config.method, config.loss)
         if key not in self._runs:
+            self.say(kit.COMPILING, f"compiling the run for {config.method}, {config.loss} (once)")
             self._runs[key] = self.lesson.make_dirac_gan(config.method, config.loss)
         start = (config.theta, config.psi)
         return self._runs[key](start, config.steps, config.h, config.gamma, config.sigma)
 
+    def diverged(self, err: NonFiniteLossError) -> str:
+        return f"({err}). Lower h."
+
     def redraw(self, config: DiracConfig | None = None) -> np.ndarray | None:
         """Run ``config`` (default: the widgets' settings) and redraw; errors go to the status."""
         config = config or self.config()
-        try:
-            trajectory = self.trajectory(config)
-        except (ValueError, NonFiniteLossError) as err:
-            hint = " Lower h." if isinstance(err, NonFiniteLossError) else ""
-            self.status.value = f"<b>error:</b> {html.escape(str(err))}{hint}"
-            self.last_trajectory = None
-            return None
-        field = field_on_grid(self.lesson.vector_field, config.loss, config.gamma, config.sigma)
-        d = distance(trajectory)
-        self.status.value = html.escape(
-            f"{config.label()}: distance to (0, 0) {d[0]:.3g} → {d[-1]:.3g}"
-        )
-        self.image.value = self.figure.render(field, trajectory, f"{config.method}, {config.loss}")
-        self.redraws += 1
-        self.last_trajectory = trajectory
-        return trajectory
+        with self.lock:
+            try:
+                trajectory = self.trajectory(config)
+            except (kit.SettingsError, NonFiniteLossError) as err:
+                self.fail(err)
+                self.last_trajectory = None
+                return None
+            field = field_on_grid(self.lesson.vector_field, config.loss, config.gamma, config.sigma)
+            title = f"{config.method}, {config.loss}"
+            self.image.value = self.figure.render(field, trajectory, title)
+            self.redraws += 1
+            self.last_trajectory = trajectory
+            d = distance(trajectory)
+            self.say(
+                kit.IDLE,
+                f"{config.label()}: distance to (0, 0) {d[0]:.3g} → {d[-1]:.3g}",
+                method=config.method,
+                loss=config.loss,
+                h=f"{config.h:g}",
+                redraws=self.redraws,
+            )
+            return trajectory

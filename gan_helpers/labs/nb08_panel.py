@@ -12,7 +12,8 @@
 
 Every change redraws the image at once (the generator runs on one z, a few milliseconds). The panel
 only needs a generator that takes ``[z, label]`` (z of shape (batch, noise_dim), label of shape
-(batch, classes)) and returns images in [-1, 1]; it trains nothing.
+(batch, classes)) and returns images in [-1, 1]; it trains nothing. Its status line and state are
+the panel kit's (``gan_helpers.widgets``).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import io
 
 import numpy as np
 
-from gan_helpers import plotting
+from gan_helpers import widgets as kit
 
 
 def _inputs(generator) -> tuple[int, int]:
@@ -49,7 +50,7 @@ def to_png(image: np.ndarray, scale: int = 8) -> bytes:
     return buffer.getvalue()
 
 
-class CganPanel:
+class CganPanel(kit.Panel):
     """Digit buttons, a morph slider towards a second digit, latent sliders, one redrawn image.
 
     Args:
@@ -62,8 +63,11 @@ class CganPanel:
 
     Widget descriptions (for people and for browser tests): ``digit`` (toggle buttons),
     ``morph into`` (drop-down), ``morph`` (slider), ``z[0]``, ``z[1]``, ... (sliders). The image is
-    ``panel.image`` (an ``ipywidgets.Image``), the status line ``panel.status``.
+    ``panel.image`` (an ``ipywidgets.Image``), the status line ``panel.status`` (with the facts
+    ``digit``, ``morph-into``, ``morph`` and ``redraws``).
     """
+
+    css = "cgan-panel"
 
     def __init__(
         self,
@@ -79,6 +83,7 @@ class CganPanel:
 
         from gan_helpers.config import check_int
 
+        super().__init__("png")
         self.generator, self.classifier, self.scale = generator, classifier, scale
         self.noise_dim, self.classes = _inputs(generator)
         n_sliders = check_int(
@@ -102,39 +107,23 @@ class CganPanel:
             description="digit",
             style={"button_width": "34px", "description_width": "initial"},
         )
-        self.morph_into = W.Dropdown(
-            options=options,
-            value=str(morph_into),
-            description="morph into",
-            style={"description_width": "initial"},
-            layout=W.Layout(width="160px"),
-        )
-        slider = dict(
-            continuous_update=True,
-            style={"description_width": "initial"},
-            layout=W.Layout(width="300px"),
-        )
-        self.morph = W.FloatSlider(0.0, min=0.0, max=1.0, step=0.05, description="morph", **slider)
+        self.morph_into = kit.dropdown(options, str(morph_into), "morph into", 160)
+        self.morph = kit.slider("float", 0.0, "morph", continuous=True, min=0.0, max=1.0, step=0.05)
         self.sliders = [
-            W.FloatSlider(
-                round(float(self.z_base[i]), 1),
-                min=-3.0,
-                max=3.0,
-                step=0.1,
-                description=f"z[{i}]",
-                **slider,
+            kit.slider(
+                "float", round(float(v), 1), f"z[{i}]", continuous=True, min=-3, max=3, step=0.1
             )
-            for i in range(n_sliders)
+            for i, v in enumerate(self.z_base[:n_sliders])
         ]
-        self.status = W.HTML("")
-        self.image = W.Image(format="png", width=28 * scale, height=28 * scale)
+        self.image.width = self.image.height = 28 * scale
+        self.redraws = 0
         for w in self.controls:
             w.observe(lambda _: self.redraw(), names="value")
-        self.widget = W.VBox(
+        self.assemble(
             [
                 self.digit,
-                W.HBox([self.morph_into, self.morph]),
-                W.HBox([W.VBox(self.sliders), W.VBox([self.image, self.status])]),
+                kit.row(self.morph_into, self.morph),
+                kit.row(W.VBox(self.sliders), W.VBox([self.image, self.status])),
             ]
         )
         self.redraw()
@@ -142,9 +131,6 @@ class CganPanel:
     @property
     def controls(self) -> list:
         return [self.digit, self.morph_into, self.morph, *self.sliders]
-
-    def _ipython_display_(self):
-        plotting.display_panel(self.widget, self.image)
 
     def latent(self) -> np.ndarray:
         """The z the widgets describe: the sliders' values, then the seed's draws."""
@@ -182,7 +168,11 @@ class CganPanel:
 
     def redraw(self) -> None:
         """Run the generator for the widgets' values and show the image and the status line."""
-        image = self.render()
-        self.last_image = image
-        self.image.value = to_png(image, self.scale)
-        self.status.value = self.describe(image)
+        with self.lock:
+            image = self.render()
+            self.last_image = image
+            self.image.value = to_png(image, self.scale)
+            self.redraws += 1
+            facts = dict(digit=self.digit.value, morph_into=self.morph_into.value)
+            facts.update(morph=f"{self.morph.value:.2f}", redraws=self.redraws)
+            self.say(kit.IDLE, self.describe(image), **facts)

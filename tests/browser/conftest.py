@@ -10,8 +10,9 @@
   (``GAN_HELPERS_QUICK=1``). Shut down afterwards whatever happened: kernels first, then the
   server's process group, then anything left of its children.
 * ``page``: a fresh browser tab. When a test fails, a screenshot of the whole page is saved as
-  ``artifacts/browser/<test>-failed.png``; the server's log is always copied to
-  ``artifacts/browser/jupyterlab.log`` (``artifacts/`` is not committed).
+  ``artifacts/browser/<test>-failed.png``; the errors of the browser's console are kept in
+  ``page.console_errors`` (and ``artifacts/browser/<test>-console-errors.txt``); the server's log
+  is always copied to ``artifacts/browser/jupyterlab.log`` (``artifacts/`` is not committed).
 """
 
 from __future__ import annotations
@@ -366,7 +367,17 @@ def pytest_runtest_makereport(item, call):
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
+    # the browser console's errors, for the test (``page.console_errors``) and artifacts/
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda m: m.type == "error" and page.console_errors.append(m.text.splitlines()[0]),
+    )
     yield page
+    if page.console_errors:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        log = ARTIFACTS / f"{request.node.name}-console-errors.txt"
+        log.write_text("\n".join(page.console_errors) + "\n")
     report = getattr(request.node, "report_call", None)
     if report is not None and report.failed:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
