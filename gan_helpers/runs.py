@@ -13,8 +13,8 @@ a short run, so a sweep over seeds, or a slider, builds once and restarts::
 ``restart(seed)`` calls the lesson's builders after ``set_seed(seed)`` and copies every value of the
 new networks into the run's (weights, BatchNormalization statistics, Dropout's random state), zeroes
 the optimizers' state, restarts the random stream from ``seed``: the run a new build would give
-(``tests/test_runs.py``), nothing traced again. ``CACHE`` keeps the last runs, one per graph-fixing
-choice. ``LessonCode`` is how lesson code reaches a helper."""
+(``tests/core/test_runs.py``), nothing traced again. ``CACHE`` keeps the last runs, one per
+graph-fixing choice. ``LessonCode`` is how lesson code reaches a helper."""
 
 from __future__ import annotations
 

@@ -76,7 +76,7 @@ class Legend:
 
     One constant, ``LEGEND``, draws the panel's figure and notebook 06's pictures of D, and writes
     the sentences that explain them (the notebook and ``app/panels.ipynb`` display ``markdown()``),
-    so the words cannot drift from the picture: tests/test_mode_panel.py reads the colours the
+    so the words cannot drift from the picture: tests/labs/test_nb06_panel.py reads the colours the
     panel really draws back and checks that the words name them. The heat-map shows D(x) on
     ``cmap`` from 0 (D says "fake") to 1 (D says "real").
     """

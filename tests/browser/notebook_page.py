@@ -19,7 +19,7 @@ import time
 import pytest
 
 KERNEL_START_S = 120  # opening a notebook and starting its kernel, on a busy 2-core machine
-# every notebook's first code cell, which acts on Colab and Kaggle only (tests/test_hosted.py)
+# every notebook's first code cell, acting on Colab and Kaggle only (tests/course/test_hosted.py)
 FETCH_CELL_ID = "fetch"
 BUSY, DONE = ("compiling", "training"), ("idle", "stopped", "error")
 

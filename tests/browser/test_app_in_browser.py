@@ -7,20 +7,23 @@ compiles and trains while the page opens (its state says so); a slider moved wit
 starts a run that finishes with the new k; at k = 1 it says that G's samples left the chart. On
 notebook 06's panel Train draws live and Stop ends it. The test waits on the panels' states
 (``gan_helpers.widgets``). Screenshots: ``artifacts/browser/app.png``, ``app_k1.png``.
-tests/test_app.py checks what the server exposes (no browser needed).
+tests/course/test_app.py checks what the server exposes (no browser needed).
 """
 
 from __future__ import annotations
 
 import re
+import sys
 import time
 import urllib.parse
+from pathlib import Path
 
 import pytest
 from notebook_page import Recorder, press
 
-# tests/ is on sys.path (its conftest.py): the app is started and stopped one way
-from test_app import SCRIPT, VOILA, free_port, stop
+# the app is started and stopped one way: tests/course/test_app.py's
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "course"))
+from test_app import SCRIPT, VOILA, free_port, stop  # noqa: E402
 
 PAGE_S, RUN_S = 240, 120
 

@@ -4,7 +4,7 @@ Open notebook 04 (the one a lecturer first reported) in JupyterLab at 1280x720, 
 sidebar and switch on View > Appearance > Presentation Mode, as the README tells a lecturer; then
 measure how many characters a code line can hold there and check that no code cell scrolls
 sideways. Ruff keeps every line of every notebook (code, comments and strings) within
-``line-length`` characters (``pyproject.toml``, checked by tests/test_style.py), so the test
+``line-length`` characters (``pyproject.toml``, checked by tests/course/test_style.py), so the test
 asserts that a line of that length fits: then no notebook's code can run off the screen. (Every
 notebook was measured once the same way; the test runs one to save CI time.) The first screen is
 saved as ``artifacts/browser/presentation-04.png``, the measurement in ``presentation.txt``.
@@ -70,8 +70,8 @@ def test_code_fits_presentation_mode_at_1280x720(page, lab, artifacts):
 
 def test_check_cells_stay_folded_in_jupyterlab(page, lab, artifacts):
     """A cell folded in the file (``jupyter.source_hidden``) opens folded: JupyterLab shows a
-    placeholder instead of its code, and its outputs stay (tests/test_style.py makes every cell
-    that only asserts a folded one)."""
+    placeholder instead of its code, and its outputs stay (tests/course/test_style.py makes every
+    cell that only asserts a folded one)."""
     import json
 
     notebook = NOTEBOOK

@@ -1,6 +1,6 @@
-"""Notebook 08's exercise checks reject typical mistakes, each with its own message, and accept
-right answers written in other ways (tests/test_solutions.py checks that the reference solutions
-pass and the stubs say "not attempted yet")."""
+"""Notebook 08's exercise checks reject typical wrong answers, each with its own message, and
+accept right answers written in other ways (tests/exercises/test_solutions.py checks that the
+reference solutions pass and the stubs say "not attempted yet")."""
 
 import numpy as np
 import pytest

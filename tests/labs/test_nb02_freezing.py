@@ -2,7 +2,7 @@
 error texts, verdicts and the table, and the lesson recipes run on notebook 02's own lesson
 cells.
 
-The weight snapshots it uses are tested in tests/test_weights.py.
+The weight snapshots it uses are tested in tests/core/test_weights.py.
 """
 
 import numpy as np

@@ -27,7 +27,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "app.sh"
 VOILA = REPO / ".venv" / "bin" / "voila"
 START_S = 120  # Voila's start on a busy 2-core machine

@@ -3,7 +3,7 @@
 JupyterLab saves outputs, execution counts, widget state and language details into a notebook
 it ran. With the clean filter of scripts/strip_outputs.py, git compares and stores the notebook
 without them (after `git add`, which refreshes git's record of the file, `git status` is clean).
-Learners work on copies in work/ instead (tests/test_workspace.py).
+Learners work on copies in work/ instead (tests/course/test_workspace.py).
 """
 
 import json
@@ -11,7 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = "notebooks/07_dirac_gan.ipynb"
 
 

@@ -1,6 +1,6 @@
-"""The exercises of notebook 05: each check rejects typical wrong answers, each with its own
-message, and accepts right answers written in other ways (tests/test_solutions.py checks that
-the reference solutions pass and the stubs say "not attempted yet")."""
+"""Notebook 05's exercise checks reject typical wrong answers, each with its own message, and
+accept right answers written in other ways (tests/exercises/test_solutions.py checks that the
+reference solutions pass and the stubs say "not attempted yet")."""
 
 import keras
 import numpy as np

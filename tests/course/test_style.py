@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 MAX_CELL_LINES = 25  # a cell a student reads in one glance (code cells of the notebooks)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from test_environment import _pins
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 BINDER = ROOT / "binder"
 
 

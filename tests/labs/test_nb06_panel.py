@@ -284,7 +284,7 @@ def test_the_notebook_and_the_app_take_their_colour_words_from_the_legend():
     import re
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     colours = re.compile(r"\b(red|blue|green|pink|orange|black|purple)\b", re.IGNORECASE)
     for path in (root / "notebooks" / "06_mode_collapse.ipynb", root / "app" / "panels.ipynb"):
         cells = json.loads(path.read_text())["cells"]

@@ -1,7 +1,7 @@
 """The training loop machinery, on steps that are not GANs (so that no lesson code is copied here).
 
-Notebook 01's real step runs in this loop in ``tests/test_lessons_01.py`` (loaded from the notebook
-itself, see ``gan_helpers.lessons``).
+Notebook 01's real step runs in this loop in ``tests/lessons/test_lessons_01.py`` (loaded from the
+notebook itself, see ``gan_helpers.lessons``).
 """
 
 import numpy as np

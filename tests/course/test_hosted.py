@@ -18,7 +18,7 @@ import pytest
 
 from gan_helpers import lessons, runtime
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted(lessons.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
 
 

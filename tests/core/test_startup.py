@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 
 from gan_helpers import plotting, startup
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 START_BLOCK = """\
 WARNING: All log messages before absl::InitializeLog() is called are written to STDERR
 I0000 00:00:1796064449.293868   31592 port.cc:153] oneDNN custom operations are on. You may see...
