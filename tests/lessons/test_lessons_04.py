@@ -1,4 +1,4 @@
-"""Notebook 04's lesson code: the label-smoothed loss, the step's metrics, and ``restart``.
+"""Notebook 04's lesson code: the label-smoothed loss, the step's metrics, new_gan's restart.
 
 Everything is loaded from the notebook's ``lesson`` cells with ``gan_helpers.lessons`` (nothing is
 copied here). Random images in [-1, 1] stand in for MNIST, so the tests need no data set.
@@ -47,23 +47,27 @@ def test_restart_gives_the_same_run_twice_and_applies_its_settings():
     gan = nb04.new_gan(images())
     runs = []
     for d_lr in (1e-2, 1e-2, 1e-4):
-        nb04.restart(gan, 7, d_lr=d_lr, real_label=0.9, noise=0.1)
+        gan.restart(7, d_lr=d_lr, real_label=0.9, noise=0.1)
         # three steps, run eagerly (compiling the loop would take longer than the test)
         runs.append(
             [float(gan.loop.d_step()["d_loss"] + gan.loop.g_step()["g_loss"]) for _ in range(3)]
         )
         assert float(gan.d_opt.learning_rate) == np.float32(d_lr)
-        assert float(gan.real_label) == np.float32(0.9) and float(gan.noise) == np.float32(0.1)
+        assert float(gan.g_opt.learning_rate) == np.float32(nb04.LEARNING_RATE)
+        settings = {name: float(v) for name, v in gan.settings.items()}
+        assert settings == {"real_label": np.float32(0.9), "noise": np.float32(0.1)}
     # the same seed and settings: the same run; another learning rate: another run
     np.testing.assert_array_equal(runs[0], runs[1])
     assert not np.array_equal(runs[0], runs[2])
-    # a restart from saved weights puts exactly those weights back
+    # a restart puts the defaults back; one from saved weights puts exactly those weights back
     saved = [gan.G.get_weights(), gan.D.get_weights()]
-    nb04.restart(gan, 8)
-    nb04.restart(gan, 8, start=saved)
+    gan.restart(8)
+    assert float(gan.d_opt.learning_rate) == np.float32(nb04.LEARNING_RATE)
+    assert float(gan.settings["real_label"]) == 1.0 and float(gan.settings["noise"]) == 0.0
+    gan.restart(8, weights=saved)
     for net, values in zip((gan.G, gan.D), saved):
         assert all(np.array_equal(a, b) for a, b in zip(net.get_weights(), values))
-    assert int(gan.d_opt.iterations) == 0
+    assert int(gan.d_opt.iterations) == 0 and len(gan.loop.history) == 0
 
 
 def test_settle_batchnorm_sets_the_running_statistics_from_one_batch_and_moves_no_weight():
