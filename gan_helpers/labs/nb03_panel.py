@@ -10,6 +10,7 @@ draw throttle, the blitted canvas) is the panel kit's (``gan_helpers.widgets``).
 
 from __future__ import annotations
 
+import textwrap
 import threading
 
 import numpy as np
@@ -58,18 +59,9 @@ class LiveFigure:
         )
         self.ax_hist.set(xlim=(-CHART, CHART), ylim=(0, 0.8), xlabel="x", title="samples")
         self.ax_hist.legend(loc="upper right")
-        # where G's samples run off the chart (k = 1 with the post's D), it says so
-        self.off_chart = self.ax_hist.text(
-            0.03,
-            0.97,
-            "",
-            transform=self.ax_hist.transAxes,
-            va="top",
-            fontsize=10,
-            color="tab:red",
-            wrap=True,
-            animated=True,
-        )
+        # where G's samples run off the chart (k = 1 with the post's D), it says so, top left
+        place = dict(transform=self.ax_hist.transAxes, va="top", fontsize=10)
+        self.off_chart = self.ax_hist.text(0.03, 0.97, "", color="tab:red", animated=True, **place)
         self.ax_d.axhline(0.5, color="gray", ls="--", lw=1)
         nan = np.full_like(X_GRID, np.nan)
         (self.d_line,) = self.ax_d.plot(X_GRID, nan, color="tab:blue", animated=True)
@@ -116,7 +108,7 @@ class LiveFigure:
             if result.d_curve is not None:
                 self.d_line.set_ydata(result.d_curve)
             self.w1_line.set_data(result.steps, result.w1)
-            self.off_chart.set_text(self.off_chart_note(result.samples))
+            self.off_chart.set_text(textwrap.fill(self.off_chart_note(result.samples), 20))
             return self.hist, self.d_line, self.w1_line, self.off_chart
 
         key = (result.config.steps, top)

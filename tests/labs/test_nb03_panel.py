@@ -109,10 +109,11 @@ def test_samples_off_the_chart_are_said():
     result = panel.train()
     outside = toy_panel.LiveFigure.off_chart(result.samples)
     assert outside > 0.5 and float(panel.facts["off_chart"]) == round(outside, 2)
-    note = panel.figure.off_chart.get_text()
-    assert note.startswith(f"{outside:.0%} of G's samples are off this chart") and note in (
-        panel.status_text
-    )
+    # the figure's note, wrapped on three lines, is the status line's sentence
+    shown = panel.figure.off_chart.get_text()
+    note = " ".join(shown.split())
+    assert "\n" in shown and note.startswith(f"{outside:.0%} of G's samples are off this chart")
+    assert note in panel.status_text
     # D(x), W1 and the note (the histogram is empty when every sample is off the chart)
     assert panel.figure.canvas.moving_drawn >= 3
 
