@@ -24,7 +24,7 @@ error: Failed call to cuInit: UNKNOWN ERROR (303)
 
 
 def _notebook_checks():
-    spec = importlib.util.spec_from_file_location("nb_checks", REPO / "notebooks" / "conftest.py")
+    spec = importlib.util.spec_from_file_location("nb_checks", REPO / "conftest.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

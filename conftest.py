@@ -19,6 +19,10 @@ It also keeps what the run produced, so that nothing runs twice: each notebook t
 is written to ``build/executed/<profile>/`` with every cell's outputs and the kernel's measured
 cost (wall time, CPU time, peak RSS), and the site and the slides are built from those copies
 (``course/executed.py``).
+
+It sits at the top of the repository, not in ``notebooks/``: pytest finds it there all the same,
+and a learner's notebook folder holds notebooks only (the notebooks' ruff settings are the hidden
+``notebooks/.ruff.toml``).
 """
 
 from __future__ import annotations
@@ -30,15 +34,15 @@ import struct
 import time
 from pathlib import Path
 
-from gan_helpers import startup
-
 import nbval.kernel
 import pytest
+
 from course import executed
+from gan_helpers import startup
 
 # a JupyterLab output area at 1280 px wide measures about 1,050 px
 MAX_FIGURE_PX = 1050
-FIGURES = Path(__file__).resolve().parents[1] / "artifacts" / "figures"
+FIGURES = Path(__file__).resolve().parent / "artifacts" / "figures"
 
 
 _start_new_kernel = nbval.kernel.start_new_kernel
