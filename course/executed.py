@@ -1,10 +1,10 @@
 """Executed notebooks, run once under nbval and reused by the site and the slides.
 
 ``make test`` (quick profile) and ``make site`` (full profile by default) run every notebook under
-nbval; the repository's ``conftest.py`` records what each cell showed, exactly as JupyterLab
-would show it, and writes ``build/executed/<profile>/<notebook>.ipynb``. That copy carries a
-**key**: a hash of the notebook's code cells, of the lesson code it loads from other notebooks, of the gan_helpers
-modules all that code imports, of the profile and of the base seed (``key``). The site
+nbval; the repository's ``conftest.py`` records what each cell showed, exactly as JupyterLab would
+show it, and writes ``build/executed/<profile>/<notebook>.ipynb``. That copy carries a **key**: a
+hash of the notebook's code cells, of the lesson code it loads from other notebooks, of the
+gan_helpers modules all that code imports, of the profile and of the base seed (``key``). The site
 reuses an executed notebook while its key matches, so editing a sentence in a markdown cell
 retrains nothing; a notebook whose code (or ``gan_helpers``) changed runs again, under nbval, so
 its asserts are checked on the way.
