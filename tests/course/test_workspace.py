@@ -52,3 +52,10 @@ def test_copies_updates_and_keeps_what_the_learner_edited(tmp_path):
     assert "my answer = 42" in (work / NAMES[1]).read_text(), "an edited copy is never overwritten"
     assert "A new sentence." in (work / "updated" / NAMES[1]).read_text(), "the update is beside it"
     assert workspace.sync(course, work) == [], "said once"
+
+
+def test_the_notebook_folder_holds_notebooks_only():
+    """JupyterLab's file browser (dot files hidden) shows a learner the notebooks and nothing else."""
+    shown = [p.name for p in (ROOT / "notebooks").iterdir() if not p.name.startswith(".")]
+    others = [name for name in shown if not name.endswith(".ipynb")]
+    assert not others, f"notebooks/ should hold notebooks only; move {others} elsewhere"
