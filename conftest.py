@@ -49,8 +49,16 @@ _start_new_kernel = nbval.kernel.start_new_kernel
 
 
 def start_like_jupyterlab(*args, **kwargs):
-    """nbval's kernel start, with the environment of a kernel JupyterLab starts (no PYTEST_*)."""
-    kwargs.setdefault("env", {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")})
+    """nbval's kernel start, with the environment of a kernel JupyterLab starts.
+
+    Without pytest's ``PYTEST_*`` variables (see above), and without ``MPLBACKEND``: the unit
+    tests set it to Agg (``tests/conftest.py``), and a kernel that inherits it draws its figures
+    nowhere (ipykernel picks the inline backend only when ``MPLBACKEND`` is unset), so ``make
+    test`` would check no figure and keep executed copies without them.
+    """
+    hidden = ("PYTEST_", "MPLBACKEND")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(hidden)}
+    kwargs.setdefault("env", env)
     return _start_new_kernel(*args, **kwargs)
 
 

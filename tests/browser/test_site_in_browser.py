@@ -91,6 +91,17 @@ def test_every_page_loads_offline_with_images_links_and_math(built_site, page):
     assert not problems, "\n".join(problems)
 
 
+def test_every_notebook_page_shows_its_figures(built_site):
+    """The executed copies keep the figures the cells drew (a kernel that inherited the unit tests'
+    ``MPLBACKEND=Agg`` drew none, and the site showed the panels' stills alone)."""
+    few = {}
+    for path in sorted(built_site.glob("[0-9][0-9]_*.html")):
+        images = path.read_text().count("<img")
+        if images < (1 if path.name.startswith("00") else 3):
+            few[path.name] = images
+    assert not few, f"pages with (almost) no figures, images per page: {few}"
+
+
 def test_every_page_says_its_profile_and_links_to_the_decks(built_site, page):
     profile = executed.profile()
     for path in sorted(built_site.glob("*.html")):
