@@ -55,7 +55,7 @@ def test_copies_updates_and_keeps_what_the_learner_edited(tmp_path):
 
 
 def test_the_notebook_folder_holds_notebooks_only():
-    """JupyterLab's file browser (dot files hidden) shows a learner the notebooks and nothing else."""
+    """JupyterLab's file browser (dot files hidden) shows a learner notebooks and nothing else."""
     shown = [p.name for p in (ROOT / "notebooks").iterdir() if not p.name.startswith(".")]
     others = [name for name in shown if not name.endswith(".ipynb")]
     assert not others, f"notebooks/ should hold notebooks only; move {others} elsewhere"
