@@ -1,35 +1,16 @@
 """Notebook 06's widget panel: a 2-D GAN on a mixture of Gaussians, trained live, GAN Lab style.
 
-``ModePanel(lesson)`` shows the settings (dataset, generator loss, k, the two learning rates, the
-pack size m, noise_dim, seed), the buttons **Train**, **Stop**, **Step D**, **Step G** and
-**Reset**, a status line, a line of mode scores and one live figure:
+``ModePanel(lesson)``: the settings (dataset, G loss, k, the two learning rates, pack size m,
+noise_dim, seed), the buttons Train (``MAX_STEPS`` G steps, notebook 06's budget, or until Stop),
+Stop, Step D, Step G and Reset, a status line, the mode scores, and a live figure: D's heat-map,
+real and generated points, and arrows of minus d g_loss / d x on some of G's points (colours and
+words: ``LEGEND``); beside it, modes captured and % high quality over the G steps.
 
-* left: D's opinion of every point of the plane (the heat-map: D(x) for the GAN losses, the
-  critic's score rescaled to [0, 1] for WGAN-GP), real samples, generated samples and arrows of
-  the gradient that moves each of a subset of generated points (their colours, and the words
-  that name them, are ``LEGEND``'s): minus d g_loss / d x, the direction the generator step
-  pushes that point, drawn to scale (so a saturated minimax loss shows short arrows) and capped
-  at a fixed length;
-* right: modes captured and % of high-quality samples (``mixtures.mode_stats`` on 2,500 samples
-  from a fixed noise batch) over the generator steps.
-
-Train runs ``MAX_STEPS`` generator steps, notebook 06's budget (or until Stop; press it again to
-go on). No lesson code lives here: the networks, the optimizers (their rates decaying over
-``MAX_STEPS``), the step and the losses are notebook 06's ``lesson`` cells, handed in as
-``lesson`` (``gan_helpers.lessons.load("06_mode_collapse")``, the notebook's ``globals()``, or a
-``Lesson``), so the panel's run from a seed is the notebook's run from that seed.
-
-The module has two parts. **The runner** (``Lesson``, ``ModeConfig``, ``Build``, ``build``,
-``Runner``) builds the lesson's networks, optimizers and steps once per dataset, loss, learning
-rates, m, noise_dim and seed, keeps them (Reset puts back the weights, optimizer state and random
-stream saved right after the build: coming back to a combination compiles nothing) and trains them
-in ``TrainingLoop`` in short compiled calls whose length is a tensor (k acts on a running training
-at its next call). **The panel** (``ModeFigure``, ``ModePanel``) needs only
-``Runner.use(config)``, ``Runner.is_built(config)`` and a ``Build``'s ``train(n)``,
-``step(network)``, ``picture()``, ``set_live(config)``, ``reset(config)``, its counters and its
-data; the rest (status and state, the background job, Stop, errors as one line, the throttle,
-the blitted canvas) is the panel kit's (``gan_helpers.widgets``). ``benchmarks/mode_panel.py``
-measures frames per second while training.
+No lesson code and no runner live here. The runs are notebook 06's (``nb06_runs.build``: the
+lesson's networks, ``make_optimizers`` decaying over ``MAX_STEPS``, and steps), one per structure
+in a ``runs.Cache``, restarted from the seed (``runs.Run.restart``): a Train from a seed is the
+table's run from that seed. Status, background job, Stop, errors, throttle and the blitted canvas
+are the panel kit's (``gan_helpers.widgets``). ``benchmarks/mode_panel.py`` measures the frames/s.
 """
 
 from __future__ import annotations
@@ -41,15 +22,16 @@ import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import keras
 import numpy as np
 import tensorflow as tf
 
+from gan_helpers import runs
 from gan_helpers import widgets as kit
 from gan_helpers.config import check_int
 from gan_helpers.labs import nb06_mixtures as mixtures
+from gan_helpers.labs import nb06_runs
 from gan_helpers.plotting import FIGURE_WIDTH
-from gan_helpers.training import History, NonFiniteLossError, TrainingLoop
+from gan_helpers.training import NonFiniteLossError
 
 DATASETS: dict[str, Callable[[], mixtures.Mixture]] = {
     "ring": mixtures.ring,
@@ -67,19 +49,17 @@ N_ARROWS = 60  # generated points with an arrow (divisible by every pack size 1-
 HEAT_SIZE = 64  # the heat-map is D on HEAT_SIZE x HEAT_SIZE points
 ARROW_GAIN = 0.5  # arrow length per unit of |d g_loss / d x| (plane units)
 ARROW_CAP = 0.12  # longest arrow, as a fraction of the plot's width
-MAX_BUILDS = 8  # cached builds kept (least recently used dropped)
+MAX_BUILDS = 8  # runs kept, one per structure (least recently used dropped)
 
 
 @dataclass(frozen=True)
 class Legend:
     """The colours of D's heat-map, of the points and of the arrows, with the words naming them.
 
-    One constant, ``LEGEND``, draws the panel's figure and notebook 06's pictures of D, and writes
-    the sentences that explain them (the notebook and ``app/panels.ipynb`` display ``markdown()``),
-    so the words cannot drift from the picture: tests/labs/test_nb06_panel.py reads the colours the
-    panel really draws back and checks that the words name them. The heat-map shows D(x) on
-    ``cmap`` from 0 (D says "fake") to 1 (D says "real").
-    """
+    One constant, ``LEGEND``, draws the panel's figure and notebook 06's pictures of D and writes
+    the words (``markdown()``, shown by the notebook and ``app/panels.ipynb``): they cannot drift
+    (tests/labs/test_nb06_panel.py reads the drawn colours back). D(x) goes on ``cmap`` from 0
+    (D says "fake") to 1 (D says "real")."""
 
     cmap: str = "RdBu"
     # the words for the colours cmap draws at D(x) = 0 and at D(x) = 1
@@ -111,45 +91,20 @@ class Legend:
 LEGEND = Legend()
 
 
-# --- the runner: the lesson's models and steps, compiled, kept per structure --------------------
 @dataclass(frozen=True)
-class Lesson:
-    """Notebook 06's lesson code, as the panel calls it: ``make_generator(noise_dim=)``,
-    ``make_discriminator(pack=)``, ``make_optimizers(loss, steps, learning_rate,
-    d_learning_rate)``, ``make_steps(G, D, g_opt, d_opt, mixture, rng, loss=, pack=)``,
-    ``g_objective(scores, loss)``, ``packed(points, pack)`` and ``LOSSES``."""
+class Lesson(nb06_runs.Lesson):
+    """Notebook 06's lesson code, as the panel calls it: ``nb06_runs.Lesson``'s names, and
+    ``g_objective(scores, loss)`` and ``packed(points, pack)`` for the arrows, ``LOSSES``."""
 
-    make_generator: Callable
-    make_discriminator: Callable
-    make_optimizers: Callable
-    make_steps: Callable
     g_objective: Callable
     packed: Callable
     losses: tuple[str, ...]
 
-    @classmethod
-    def of(cls, source) -> Lesson:
-        """From a module (``lessons.load("06_mode_collapse")``), a dict (``globals()``) or a
-        ``Lesson``; says which names are missing."""
-        if isinstance(source, Lesson):
-            return source
-        names = source if isinstance(source, dict) else vars(source)
-        wanted = (
-            "make_generator make_discriminator make_optimizers make_steps g_objective packed LOSSES"
-        ).split()
-        missing = [n for n in wanted if n not in names]
-        if missing:
-            raise ValueError(
-                f"the panel needs notebook 06's lesson names {missing}: run the notebook's "
-                "lesson cells first, or pass gan_helpers.lessons.load('06_mode_collapse')"
-            )
-        return cls(*(names[n] for n in wanted[:-1]), tuple(names["LOSSES"]))
-
 
 @dataclass(frozen=True)
 class ModeConfig(kit.Settings):
-    """The panel's settings. ``structure`` names the ones that need other models, optimizers or
-    data: the learning rates too, as the lesson's rates follow a schedule over ``MAX_STEPS``."""
+    """The panel's settings. ``structure`` names the ones that need another run (models,
+    optimizers, data): the learning rates too, as the lesson's rates follow a schedule."""
 
     dataset: str = "ring"
     loss: str = "non-saturating"
@@ -163,7 +118,7 @@ class ModeConfig(kit.Settings):
     @property
     def structure(self) -> tuple:
         rates = (self.d_learning_rate, self.g_learning_rate)
-        return (self.dataset, self.loss, self.pack, self.noise_dim, self.seed, *rates)
+        return (self.dataset, self.loss, self.pack, self.noise_dim, *rates)
 
     def problems(self, losses=()) -> list:
         rate = dict(low=0, high=1, hint=" such as 1e-3")
@@ -187,168 +142,76 @@ class ModeConfig(kit.Settings):
 
 
 @dataclass(eq=False)
-class Build:
-    """One structure's networks, optimizers, random stream and compiled loop, and its start."""
+class Live:
+    """One structure's run (``nb06_runs.Run``) as the panel shows it since its last ``restart``:
+    ``G``, ``D``, ``g_opt``, ``d_opt``, ``loop`` are the run's; ``real``, the real points drawn;
+    ``timeline``, (G steps, modes captured, high quality) at each frame."""
 
-    mixture: mixtures.Mixture
-    config: ModeConfig  # the settings it was built with (structure fixed; k changes)
-    G: keras.Model
-    D: keras.Model
-    g_opt: keras.optimizers.Optimizer
-    d_opt: keras.optimizers.Optimizer
-    rng: tf.random.Generator
-    loop: TrainingLoop
-    d_step: Callable  # one D update, compiled
-    g_step: Callable  # one G update, compiled
-    snapshot: Callable  # () -> (generated points, D on the heat-map grid, minus dg/dx at N_ARROWS)
-    real: np.ndarray  # N_REAL real points to draw
-    extent: float  # the plot shows [-extent, extent]^2
-    start: list = field(default_factory=list)  # (variable, value) right after the build
-    timeline: list = field(default_factory=list)  # (G steps, modes captured, high quality)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    @property
-    def g_steps(self) -> int:
-        return int(self.g_opt.iterations.numpy())
+    run: nb06_runs.Run
+    snapshot: Callable  # (z, points) -> (G's points, D at the points, push): nb06_runs'
+    config: ModeConfig | None = None  # the settings of the last restart (k may have moved)
+    timeline: list = field(default_factory=list)
+    real: np.ndarray | None = None
+    inputs: tuple = ()  # the snapshot's: the seed's noise batch, D's points
+    G = property(lambda self: self.run.gan.G)
+    D = property(lambda self: self.run.gan.D)
+    g_opt = property(lambda self: self.run.gan.g_opt)
+    d_opt = property(lambda self: self.run.gan.d_opt)
+    loop = property(lambda self: self.run.gan.loop)
+    mixture = property(lambda self: self.run.mixture)
+    g_steps = property(lambda self: self.run.g_steps)
+    d_steps = property(lambda self: self.run.d_steps)
+    d_step = property(lambda self: self.run.d_step)  # one D update, compiled
+    step = property(lambda self: self.run.step)  # step("D" or "G"): one update, its metrics
 
     @property
-    def d_steps(self) -> int:
-        return int(self.d_opt.iterations.numpy())
+    def extent(self) -> float:
+        """The plot shows [-extent, extent]^2."""
+        return float(np.abs(self.mixture.centres).max()) + 1.5
+
+    def restart(self, config: ModeConfig) -> None:
+        """Fresh from ``config.seed``: the weights, optimizer state and random stream of a new
+        build, the seed's real points, noise batch and (m > 1) the real points packed with each
+        point of the heat-map."""
+        seed, mixture, pack = config.seed, self.mixture, self.run.pack
+        self.run.gan.restart(seed)
+        self.real = mixture.sample(N_REAL, np.random.default_rng(seed))
+        points = nb06_runs.grid(self.extent, HEAT_SIZE)
+        if pack > 1:
+            partners = mixture.sample(pack - 1, np.random.default_rng([seed, 2]))
+            points = np.concatenate([points, np.tile(partners.reshape(1, -1), (len(points), 1))], 1)
+        self.inputs = (
+            tf.random.stateless_normal([N_EVAL, self.G.input_shape[-1]], seed=[seed, 1]),
+            tf.constant(points),
+        )
+        self.config, self.timeline = config, []
+        self.set_live(config)
 
     def set_live(self, config: ModeConfig) -> None:
         """k: it acts at the next compiled call."""
         self.loop.k = config.k
 
-    def reset(self, config: ModeConfig) -> None:
-        """Back to the state right after the build: weights, optimizer state, random stream."""
-        for variable, value in self.start:
-            variable.assign(value)
-        self.rng.reset_from_seed(config.seed)
-        self.set_live(config)
-        self.loop.history = History()
-        self.timeline = []
-
     def train(self, n: int) -> None:
         """``n`` generator steps (k D steps each) in one compiled call."""
-        with self.lock:
+        with self.run.gan.lock:
             self.loop.train(n, chunk=CAPACITY, verbose=False)
-
-    def step(self, network: str) -> dict:
-        """One update of network "D" or "G"; its metrics (NonFiniteLossError if not finite)."""
-        with self.lock:
-            out = self.d_step() if network == "D" else self.g_step()
-            metrics = {name: float(value) for name, value in out.items()}
-        if not all(np.isfinite(list(metrics.values()))):
-            raise NonFiniteLossError(f"{network} step: {metrics}", self.loop.history)
-        return metrics
 
     def picture(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(G's points, D's scores on the heat-map grid, the push on the arrowed points)."""
-        with self.lock:
-            fake, scores, push = (t.numpy() for t in self.snapshot())
+        with self.run.gan.lock:
+            fake, scores, push = (t.numpy() for t in self.snapshot(*self.inputs))
         if not np.all(np.isfinite(fake)):
             raise NonFiniteLossError("generated points are not finite", self.loop.history)
-        return fake, scores, push
-
-
-def build(lesson: Lesson, config: ModeConfig, jit_compile: bool = False) -> Build:
-    """The lesson's networks and steps for ``config`` (weights drawn from ``config.seed``)."""
-    mixture = DATASETS[config.dataset]()
-    keras.utils.set_random_seed(config.seed)
-    G = lesson.make_generator(noise_dim=config.noise_dim)
-    D = lesson.make_discriminator(pack=config.pack)
-    # the lesson's optimizers, their rates decaying over Train's MAX_STEPS (notebook 06's STEPS)
-    g_opt, d_opt = lesson.make_optimizers(
-        config.loss, MAX_STEPS, config.g_learning_rate, config.d_learning_rate
-    )
-    # built now, so that no variable is created inside a compiled function
-    g_opt.build(G.trainable_variables)
-    d_opt.build(D.trainable_variables)
-    rng = tf.random.Generator.from_seed(config.seed)
-    d_step, g_step = lesson.make_steps(
-        G, D, g_opt, d_opt, mixture, rng, loss=config.loss, pack=config.pack
-    )
-    loop = TrainingLoop(d_step, g_step, k=config.k, jit_compile=jit_compile)
-    extent = float(np.abs(mixture.centres).max()) + 1.5
-    snapshot = _make_snapshot(lesson, G, D, mixture, config, extent)
-    real = mixture.sample(N_REAL, np.random.default_rng(config.seed))
-    steps = (tf.function(d_step), tf.function(g_step), snapshot, real, extent)
-    result = Build(mixture, config, G, D, g_opt, d_opt, rng, loop, *steps)
-    variables = [*G.weights, *D.weights, *g_opt.variables, *d_opt.variables]
-    result.start = [(v, v.numpy()) for v in variables]
-    return result
-
-
-def _make_snapshot(lesson, G, D, mixture, config, extent):
-    """A compiled function: G's points for a fixed noise batch, D on the grid, and the arrows.
-
-    With pack m > 1, D judges m points at a time: the heat-map packs each grid point with the
-    same m - 1 real points, and the arrows are the gradients of G's loss for packs of generated
-    points (what a generator step sees), scaled back from the batch mean to one pack.
-    """
-    axis = np.linspace(-extent, extent, HEAT_SIZE, dtype=np.float32)
-    xs, ys = np.meshgrid(axis, axis)
-    grid = np.stack([xs.ravel(), ys.ravel()], axis=1)
-    if config.pack > 1:
-        partners = mixture.sample(config.pack - 1, np.random.default_rng([config.seed, 2]))
-        grid = np.concatenate([grid, np.tile(partners.reshape(1, -1), (len(grid), 1))], axis=1)
-    grid = tf.constant(grid)
-    z = tf.random.stateless_normal([N_EVAL, config.noise_dim], seed=[config.seed, 1])
-
-    @tf.function
-    def snapshot():
-        fake = G(z, training=False)
-        scores = tf.reshape(D(grid, training=False), [HEAT_SIZE, HEAT_SIZE])
-        x = fake[:N_ARROWS]
-        with tf.GradientTape() as tape:
-            tape.watch(x)
-            scores_of_packs = D(lesson.packed(x, config.pack), training=False)
-            g_loss = lesson.g_objective(scores_of_packs, config.loss)
-        # the loss is a mean over N_ARROWS / m packs: times that, the gradient of one pack's loss
-        push = -tape.gradient(g_loss, x) * (N_ARROWS / config.pack)
-        return fake, scores, push
-
-    return snapshot
-
-
-class Runner:
-    """The builds, one per structure (at most ``MAX_BUILDS``, least recently used dropped)."""
-
-    def __init__(self, lesson: Lesson, jit_compile: bool = False):
-        self.lesson, self.jit_compile = lesson, jit_compile
-        self.builds: dict[tuple, Build] = {}
-        self.current: Build | None = None
-
-    def is_built(self, config: ModeConfig) -> bool:
-        return (*config.structure, self.jit_compile) in self.builds
-
-    def use(self, config: ModeConfig) -> Build:
-        """The build for ``config`` (cached, or built now), made current; fresh when it was not."""
-        key = (*config.structure, self.jit_compile)
-        b = self.builds.pop(key, None)
-        if b is None:
-            try:
-                b = build(self.lesson, config, self.jit_compile)
-            except (ValueError, TypeError) as err:
-                raise kit.SettingsError(f"{config.label()}: {err}") from None
-        self.builds[key] = b  # most recently used last
-        while len(self.builds) > MAX_BUILDS:
-            self.builds.pop(next(iter(self.builds)))
-        if self.current is not b:
-            b.reset(config)
-        self.current = b
-        return b
+        return fake, scores.reshape(HEAT_SIZE, HEAT_SIZE), push
 
 
 # --- the panel: its figure and its controls -----------------------------------------------------
 class ModeFigure:
     """The panel's figure: D's heat-map with the points and arrows, and the two score lines.
 
-    ``FIGURE_WIDTH`` (10 in) by 3.8 in at 100 dpi, the course's fonts: with the controls above it,
-    the whole panel fits a 1280x720 screen in JupyterLab. The static part (axes, ticks, labels,
-    colour bar) is drawn once per build and per range of the step axis; a frame restores it,
-    paints the heat-map into the field's pixels (a colour table, not an image artist, which
-    matplotlib would resample every frame) and draws the moving artists.
+    10 by 3.8 in at 100 dpi: with the controls, the panel fits 1280x720. The static part is drawn
+    once per run and range of the step axis; a frame restores it, paints the heat-map into the
+    field's pixels (a colour table: an image artist is resampled every frame), draws the rest.
     """
 
     def __init__(self, dpi: int = 100):
@@ -395,7 +258,7 @@ class ModeFigure:
             (self.hq_line,) = self.ax_hq.plot([], [], color="tab:purple", animated=True)
             self.ax_hq.set(title="high quality (%)", xlabel="generator steps", ylim=(0, 100))
 
-    def _static(self, b: Build, top: int) -> None:
+    def _static(self, b: Live, top: int) -> None:
         e = b.extent
         self.ax.set(xlim=(-e, e), ylim=(-e, e))
         critic = b.config.loss == "wgan-gp"
@@ -414,8 +277,8 @@ class ModeFigure:
         rows = ((np.arange(r0, r1) - r0 + 0.5) / (r1 - r0) * HEAT_SIZE).astype(int)
         self._rows = HEAT_SIZE - 1 - rows  # row 0 of the heat-map is the bottom of the plot
 
-    def render(self, b: Build, fake, scores, push, fmt: str = "jpeg", blit: bool = True) -> bytes:
-        """One frame of build ``b`` (``b.picture()``'s arrays) as JPEG (or PNG) bytes."""
+    def render(self, b: Live, fake, scores, push, fmt: str = "jpeg", blit: bool = True) -> bytes:
+        """One frame of run ``b`` (``b.picture()``'s arrays) as JPEG (or PNG) bytes."""
         top = 100
         while top < max([t[0] for t in b.timeline] or [0]):
             top *= 2
@@ -462,6 +325,7 @@ class ModePanel(kit.Panel):
     ``auto_start=False`` leaves that to the first job. Every button runs its job in the
     background (``start``, ``step``, ``reset``; ``wait`` joins it); scripts and tests run the
     same in the foreground: ``train(steps)``, ``step_d()``, ``step_g()``, ``reset_now()``.
+    ``current`` is the ``Live`` run shown.
     """
 
     css = "mode-panel"
@@ -479,12 +343,13 @@ class ModePanel(kit.Panel):
         import ipywidgets as W
 
         super().__init__("jpeg", image_width=round(FIGURE_WIDTH * 100))
-        config = config or ModeConfig()
+        c = config or ModeConfig()
         self.lesson = Lesson.of(lesson)
         self.max_steps = check_int("max_steps", max_steps, 1, "Train runs this many G steps.")
-        self.runner = Runner(self.lesson, jit_compile)
+        self.jit_compile, self.runs = jit_compile, runs.Cache(MAX_BUILDS)
+        self.current: Live | None = None
         self.throttle = kit.Throttle(draw_every_s)
-        c, rate = config, dict(base=10, min=-5, max=-2, step=0.25, readout_format=".0e")
+        rate = dict(base=10, min=-5, max=-2, step=0.25, readout_format=".0e")
         self.dataset = kit.dropdown(DATASETS, c.dataset, "dataset", 170)
         self.loss = kit.dropdown(self.lesson.losses, c.loss, "G loss", 240)
         self.k = kit.slider("int", c.k, "k", 260, min=1, max=MAX_K)
@@ -502,12 +367,11 @@ class ModePanel(kit.Panel):
         self.scores.add_class("mode-panel-scores")
         self.figure = ModeFigure()
         self.frames = 0  # pictures sent to the image so far
-        self._traced = weakref.WeakSet()  # builds whose training step has been compiled
+        self._traced = weakref.WeakSet()  # runs whose training step has been compiled
         jobs = (self.start, self.stop, lambda: self.step("D"), lambda: self.step("G"), self.reset)
         for button, job in zip(self.buttons.values(), jobs):
             button.on_click(lambda _, job=job: job())
-        rebuilt = (self.dataset, self.loss, self.pack, self.noise_dim, self.seed)
-        for w in (*rebuilt, self.d_rate, self.g_rate):
+        for w in (self.dataset, self.loss, self.pack, self.noise_dim, self.seed, *shown[3:5]):
             w.observe(lambda _: self.reset(), names="value")
         self.k.observe(lambda _: self._live_settings(), names="value")
         self.assemble(
@@ -534,11 +398,10 @@ class ModePanel(kit.Panel):
         return self.config().validate(self.lesson.losses)
 
     def _facts(self, config: ModeConfig) -> dict:
-        b = self.runner.current
+        b, c = self.current, config
         counts = {} if b is None else {"g_steps": b.g_steps, "d_steps": b.d_steps}
         if b is not None and b.timeline:
             counts["modes"] = b.timeline[-1][1]
-        c = config
         return dict(dataset=c.dataset, loss=c.loss, k=c.k, pack=c.pack, **counts)
 
     def _live_settings(self) -> None:
@@ -548,7 +411,7 @@ class ModePanel(kit.Panel):
         except kit.SettingsError as err:
             self.fail(err)
             return
-        b = self.runner.current
+        b = self.current
         if b is not None and b.config.structure == config.structure:
             b.set_live(config)
             if not self.running:
@@ -564,12 +427,12 @@ class ModePanel(kit.Panel):
         return self.submit(lambda event: self._step(network))
 
     def reset(self) -> threading.Thread:
-        """The Reset button (and a new dataset, loss, learning rate, m, noise_dim or seed): fresh
-        weights."""
+        """The Reset button (and a new dataset, loss, learning rate, m, noise_dim or seed):
+        fresh weights from the seed."""
         return self.submit(lambda event: self._reset())
 
     # foreground versions (scripts, tests, nbval): errors are raised, not shown
-    def reset_now(self) -> Build:
+    def reset_now(self) -> Live:
         self.foreground()
         return self._reset()
 
@@ -581,30 +444,39 @@ class ModePanel(kit.Panel):
         self.foreground()
         return self._step("G")
 
-    def train(self, steps: int) -> Build:
-        """Train ``steps`` more G steps in the foreground, drawing live; returns the build."""
+    def train(self, steps: int) -> Live:
+        """Train ``steps`` more G steps in the foreground, drawing live; returns the run."""
         self._train(steps, self.foreground())
-        return self.runner.current
+        return self.current
 
     # --- what the jobs do ------------------------------------------------------------------------
-    @property
-    def current(self) -> Build | None:
-        return self.runner.current
-
-    def _ensure(self, reset: bool = False) -> Build:
+    def _ensure(self, reset: bool = False) -> Live:
+        """The run of the widgets' settings; from their seed if ``reset`` or another run."""
         config = self._checked()
-        b = self.runner.current
-        if reset or b is None or b.config.structure != config.structure:
-            if not self.runner.is_built(config):
+        b, wanted = self.current, (config.structure, config.seed)
+        if reset or b is None or (b.config.structure, b.config.seed) != wanted:
+            key = (*config.structure, self.jit_compile)
+            if key not in self.runs:
                 text = f"building: {config.label()} (compiling, a few seconds)"
                 self.say(kit.COMPILING, text, **self._facts(config))
-            b = self.runner.use(config)
-            if reset:
-                b.reset(config)
+            b = self.current = self.runs.get(key, lambda: self._build(config))
+            b.restart(config)
         b.set_live(config)
         return b
 
-    def _reset(self) -> Build:
+    def _build(self, config: ModeConfig) -> Live:
+        c, lesson = config, self.lesson
+        options = dict(learning_rate=c.g_learning_rate, d_learning_rate=c.d_learning_rate)
+        options.update(loss=c.loss, pack=c.pack, noise_dim=c.noise_dim, k=c.k, steps=MAX_STEPS)
+        try:
+            run = nb06_runs.build(
+                lesson, DATASETS[c.dataset](), jit_compile=self.jit_compile, **options
+            )
+        except (ValueError, TypeError) as err:
+            raise kit.SettingsError(f"{config.label()}: {err}") from None
+        return Live(run, nb06_runs.make_snapshot(run, lesson.g_objective, lesson.packed, N_ARROWS))
+
+    def _reset(self) -> Live:
         b = self._ensure(reset=True)
         self._draw(b)
         config = self.config()
@@ -649,7 +521,7 @@ class ModePanel(kit.Panel):
         self.say(state, text, **self._facts(config))
 
     def diverged(self, err: NonFiniteLossError) -> str:
-        b, c = self.runner.current, self.config()
+        b, c = self.current, self.config()
         steps = b.g_steps if b is not None else len(err.history)
         if b is not None:
             self._draw(b)
@@ -659,7 +531,7 @@ class ModePanel(kit.Panel):
             f"{c.g_learning_rate:.0e}) and press Reset."
         )
 
-    def _draw(self, b: Build) -> None:
+    def _draw(self, b: Live) -> None:
         self.throttle.mark()  # frames start draw_every_s apart, when training allows
         fake, scores, push = b.picture()
         g_steps, d_steps = b.g_steps, b.d_steps

@@ -10,7 +10,9 @@ stream restarts from ``seed``. A seed therefore gives the run a fresh build woul
 ran before it.
 
 ``train(run, seed, steps, checkpoints)`` returns the generator's samples of a fixed noise batch
-(drawn from the seed) at each checkpoint, ready for ``mixtures.mode_stats``.
+(drawn from the seed) at each checkpoint, ready for ``mixtures.mode_stats``. Notebook 06's panel
+(``nb06_panel``) trains the same runs a step or a few at a time (``Run.step``, ``run.gan.loop``)
+and draws them with ``make_snapshot``.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import tensorflow as tf
 from gan_helpers import runs
 from gan_helpers.config import check_int
 from gan_helpers.labs.nb06_mixtures import Mixture
+from gan_helpers.training import NonFiniteLossError
 
 # generator steps per compiled call: one size for every call, so no call compiles a new graph
 CHUNK = 250
@@ -51,19 +54,56 @@ class Run:
     minibatch_std: bool
     gan: runs.Run
     generate: tf.types.experimental.GenericFunction  # z -> G(z), compiled
+    d_step: Callable | None = None  # one D update of the loop's d_step, compiled
+    g_step: Callable | None = None  # one G update, compiled
+
+    @property
+    def g_steps(self) -> int:
+        """Generator updates since the last restart."""
+        return int(self.gan.g_opt.iterations.numpy())
+
+    @property
+    def d_steps(self) -> int:
+        return int(self.gan.d_opt.iterations.numpy())
+
+    def step(self, network: str) -> dict:
+        """One update of network "D" or "G"; its metrics (NonFiniteLossError if not finite)."""
+        with self.gan.lock:
+            out = self.d_step() if network == "D" else self.g_step()
+            metrics = {name: float(value) for name, value in out.items()}
+        if not all(np.isfinite(list(metrics.values()))):
+            raise NonFiniteLossError(f"{network} step: {metrics}", self.gan.loop.history)
+        return metrics
 
 
 def build(
-    lesson, mixture, *, loss, pack=1, minibatch_std=False, k=1, steps=None, jit_compile=True
+    lesson,
+    mixture,
+    *,
+    loss,
+    pack=1,
+    minibatch_std=False,
+    k=1,
+    steps=None,
+    jit_compile=True,
+    noise_dim=None,
+    learning_rate=None,
+    d_learning_rate=None,
 ) -> Run:
-    """The lesson's networks and steps for one model, its optimizers built, its loop compiled."""
+    """The lesson's networks and steps for one model, its optimizers built, its loop compiled.
+
+    ``noise_dim``, ``learning_rate`` (G's, and D's unless ``d_learning_rate``): handed to the
+    lesson's ``make_generator`` and ``make_optimizers`` when given (default: the lesson's)."""
     lesson = Lesson.of(lesson)
+    g_options = {} if noise_dim is None else {"noise_dim": noise_dim}
+    rates = dict(learning_rate=learning_rate, d_learning_rate=d_learning_rate)
+    rates = {name: rate for name, rate in rates.items() if rate is not None}
     gan = runs.build(
         lambda: (
-            lesson.make_generator(),
+            lesson.make_generator(**g_options),
             lesson.make_discriminator(pack=pack, minibatch_std=minibatch_std),
         ),
-        lambda: lesson.make_optimizers(loss, steps),
+        lambda: lesson.make_optimizers(loss, steps, **rates),
         lambda r: lesson.make_steps(
             r.G, r.D, r.g_opt, r.d_opt, mixture, r.rng, loss=loss, pack=pack
         ),
@@ -71,7 +111,8 @@ def build(
         jit_compile=jit_compile,
     )
     generate = tf.function(lambda z: gan.G(z, training=False), jit_compile=jit_compile)
-    return Run(mixture, loss, pack, minibatch_std, gan, generate)
+    one_step = (tf.function(gan.loop.d_step), tf.function(gan.loop.g_step))
+    return Run(mixture, loss, pack, minibatch_std, gan, generate, *one_step)
 
 
 def get_run(
@@ -124,8 +165,34 @@ def heatmap(run: Run, extent: float, n: int = 100) -> np.ndarray:
     """
     if run.pack != 1:
         raise ValueError(f"a packed discriminator (pack={run.pack}) has no heat-map of one point")
+    scores = np.asarray(run.gan.D(grid(extent, n), training=False)).reshape(n, n)
+    return scores if run.loss == "wgan-gp" else 1 / (1 + np.exp(-scores))
+
+
+def grid(extent: float, n: int) -> np.ndarray:
+    """The n x n points of a grid over [-extent, extent]^2, shape (n * n, 2), rows along y."""
     axis = np.linspace(-extent, extent, n, dtype=np.float32)
     xs, ys = np.meshgrid(axis, axis)
-    scores = run.gan.D(np.stack([xs.ravel(), ys.ravel()], 1), training=False)
-    scores = np.asarray(scores).reshape(n, n)
-    return scores if run.loss == "wgan-gp" else 1 / (1 + np.exp(-scores))
+    return np.stack([xs.ravel(), ys.ravel()], axis=1)
+
+
+def make_snapshot(run: Run, g_objective: Callable, packed: Callable, n_push: int):
+    """A compiled ``snapshot(z, points) -> (G(z), D(points), push)``: the panel's picture.
+
+    ``points`` are D's inputs (rows of ``2 * pack`` numbers: the panel packs each grid point with
+    the same ``pack - 1`` real points); ``push`` is minus the gradient of G's loss (the lesson's
+    ``g_objective`` on packs of ``packed`` points) at G's first ``n_push`` points: where a
+    generator step moves them, scaled from the batch mean back to one pack's loss."""
+    G, D, pack = run.gan.G, run.gan.D, run.pack
+
+    @tf.function
+    def snapshot(z, points):
+        fake = G(z, training=False)
+        x = fake[:n_push]
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            g_loss = g_objective(D(packed(x, pack), training=False), run.loss)
+        # the loss is a mean over n_push / pack packs: times that, the gradient of one pack's loss
+        return fake, D(points, training=False)[:, 0], -tape.gradient(g_loss, x) * (n_push / pack)
+
+    return snapshot

@@ -139,6 +139,21 @@ def test_reset_and_a_new_dataset_start_afresh_without_compiling_again(panel):
     assert b.loop._run.experimental_get_tracing_count() == traced, "no new trace"
 
 
+def test_a_new_seed_restarts_the_same_run(panel):
+    """The seed fixes no graph: a new seed restarts the run shown (runs.Run.restart)."""
+    panel.seed.value = 3
+    click(panel, "Reset")
+    b = panel.current
+    start = weights.snapshot({"G": b.G, "D": b.D})
+    panel.seed.value = 4
+    panel.wait(120)
+    assert panel.current is b and panel.state == "idle", panel.status_text
+    assert moved(panel, start)["G"] > 0, "seed 4 starts from other weights"
+    panel.seed.value = 3
+    panel.wait(120)
+    assert moved(panel, start) == {"G": 0.0, "D": 0.0}, "seed 3's start again"
+
+
 def test_bad_settings_are_one_clear_line_in_the_panel():
     config = mode_panel.ModeConfig(k=0, d_learning_rate=2.0, pack=9)
     with pytest.raises(ValueError) as err:
