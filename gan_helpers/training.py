@@ -120,6 +120,7 @@ class TrainingLoop:
         self.history = History()
         self._run = tf.function(self._steps, jit_compile=jit_compile)
         self._variables: list[tf.Variable] | None = None
+        self._copy: Callable[[], list[tf.Tensor]] | None = None
         self._names: tuple[list[str], list[str]] | None = None
         self._capacity = 100  # the chunk size of the last call of train
 
@@ -181,6 +182,13 @@ class TrainingLoop:
             self._variables = list(traced.variables)
         return self._variables
 
+    def _saved(self) -> list[tf.Tensor]:
+        """A copy of every variable, for the roll-back: one compiled call, not one per variable."""
+        if self._copy is None:
+            variables = self.variables()
+            self._copy = tf.function(lambda: [tf.identity(v) for v in variables])
+        return self._copy()
+
     def train(
         self,
         steps: int,
@@ -203,7 +211,7 @@ class TrainingLoop:
         done, timer = 0, Timer()
         while done < steps and not (should_stop is not None and should_stop()):
             n = min(chunk, steps - done)
-            saved = [v.numpy() for v in self.variables()]
+            saved = self._saved()
             with Timer() as chunk_time:
                 values, ok = self._chunk(n, chunk)
             self.history.seconds += chunk_time.seconds
@@ -226,7 +234,7 @@ class TrainingLoop:
                 callback(self.history)
         return self.history
 
-    def _roll_back(self, saved: list[np.ndarray], good: int) -> None:
+    def _roll_back(self, saved: list[tf.Tensor], good: int) -> None:
         for variable, value in zip(self.variables(), saved):
             variable.assign(value)
         if good:

@@ -87,9 +87,11 @@ def test_same_seed_gives_identical_metrics():
     assert not np.array_equal(runs[0], other)
 
 
-def test_nan_guard_rolls_back_to_the_last_good_step():
+@pytest.mark.parametrize("jit", [False, True], ids=["graph", "xla"])
+def test_nan_guard_rolls_back_to_the_last_good_step(jit):
+    """The copy kept before each chunk is not changed by the chunk's updates (XLA's included)."""
     d_step, g_step, calls = counting_steps(limit=5)
-    loop = TrainingLoop(d_step, g_step)
+    loop = TrainingLoop(d_step, g_step, jit_compile=jit)
     loop.train(3, verbose=False)
     with pytest.raises(NonFiniteLossError, match="step 6.*last good step \\(5\\)") as info:
         loop.train(10, chunk=4, verbose=False)
