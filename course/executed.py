@@ -41,6 +41,7 @@ def course_notebooks() -> list[Path]:
 
 
 PACKAGE = ROOT / "gan_helpers"
+RECORDER = ROOT / "conftest.py"  # nbval's hooks, which record the outputs
 # Exercise checks do not change what a notebook shows when it runs: its exercise cells hold the
 # stubs, whose verdict ("not attempted yet") the checks' shared machinery gives. So a check's
 # wording can change without running any notebook again.
@@ -96,7 +97,8 @@ def modules_used(source: str) -> list[Path]:
 def key(notebook: Path, profile_name: str) -> str:
     """What a notebook's outputs depend on: its code cells, the lesson code it loads (and what
     that loads), the gan_helpers modules all of that imports, the profile and the base seed, and
-    the data source or hosted runtime where a test run forces one."""
+    the data source or hosted runtime where a test run forces one, and the recorder
+    (``conftest.py``)."""
     from gan_helpers import lessons
 
     h = hashlib.sha256()
@@ -112,6 +114,8 @@ def key(notebook: Path, profile_name: str) -> str:
         h.update(f"lesson {name}\0".encode() + source.encode())
     for path in modules_used("\n".join(code + lesson_code)):
         h.update(str(path.relative_to(PACKAGE)).encode() + path.read_bytes())
+    # the recorder: what it keeps of each cell's outputs (a copy it made differently is stale)
+    h.update(RECORDER.read_bytes() if RECORDER.exists() else b"")
     seed = os.environ.get("GAN_HELPERS_SEED", "0").strip() or "0"
     h.update(f"{profile_name}|seed={seed}".encode())
     # the data source and the stack: a run on the fallback digits (make test-fallback) or on a
