@@ -20,9 +20,10 @@ not trust a stored number), then prints one line and returns a :class:`Verdict`:
 The reference solutions are not in the notebooks: they live in ``solutions/`` (one module per
 notebook, with a note per exercise), and ``make solutions`` writes the instructor's copies of the
 notebooks with the stubs replaced by them. ``tests/exercises/test_solutions.py`` feeds every check
-its reference solution (it must pass) and its stub (not attempted), and the
-``tests/exercises/test_exercises_*`` files feed it typical wrong answers (each must be rejected,
-with its own message): a check that cannot fail would teach nothing.
+its reference solution (it must pass) and its stub (not attempted), and
+``tests/exercises/test_wrong_answers.py`` feeds it the table of ``tests/exercises/answers/nbNN.py``:
+right answers written differently (each must pass) and typical wrong answers (each must be
+rejected, with its own message): a check that cannot fail would teach nothing.
 
 The checks of notebook NN live in ``gan_helpers/exercises/nbNN.py``; a notebook calls them as
 ``exercises.check_<name>(...)``, found there by name. They are kept out of the course's reading

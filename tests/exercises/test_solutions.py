@@ -1,7 +1,8 @@
 """Every exercise is wired the same way: a stub that says "not attempted yet", a check in
 ``gan_helpers.exercises``, a reference solution and a note in ``solutions/``, and an instructor's
-copy (``make solutions``) in which the check passes. The per-notebook tests
-(``tests/exercises/test_exercises_nbNN.py``) add the wrong answers each check must reject."""
+copy (``make solutions``) in which the check passes. The table of answers
+(``tests/exercises/answers/nbNN.py``, run by ``test_wrong_answers.py``) adds the wrong answers each
+check must reject."""
 
 from __future__ import annotations
 
