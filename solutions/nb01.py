@@ -1,6 +1,17 @@
 """Reference solutions of the exercises of notebook 01 (a vanilla GAN on MNIST), section 9."""
 
+import keras
+import numpy as np
 import tensorflow as tf
+
+import gan_helpers
+from gan_helpers import lessons
+from gan_helpers.training import random_batch
+
+# the notebook's own names, which the instructor's copy uses as they stand
+_vanilla = lessons.load("01_vanilla_gan_mnist")
+make_generator, make_discriminator = _vanilla.make_generator, _vanilla.make_discriminator
+mean_prob, BATCH_SIZE, NOISE_DIM = _vanilla.mean_prob, _vanilla.BATCH_SIZE, _vanilla.NOISE_DIM
 
 
 def nonsaturating_loss(fake_logits):
@@ -14,9 +25,41 @@ def smoothed_discriminator_loss(real_logits, fake_logits):
     return tf.reduce_mean(real_term) + tf.reduce_mean(tf.nn.softplus(fake_logits))
 
 
-gradient_ratio = 99
+def discriminator_optimum(p_data, p_g):
+    """D* = p_data / (p_data + p_g) at every point, and V(D*, G) = -log 4 + 2 JS(p_data || p_g)."""
+    from scipy.special import xlogy
 
-larger_gradient_when_fooled = "minimax"
+    d_star = p_data / (p_data + p_g)
+    mixture = (p_data + p_g) / 2
+    js = 0.5 * np.sum(xlogy(p_data, p_data / mixture)) + 0.5 * np.sum(xlogy(p_g, p_g / mixture))
+    return d_star, float(-np.log(4) + 2 * js)
+
+
+def train_discriminator_alone(d_loss, images, steps=100, seed=0):
+    """Train a fresh D against a fresh, fixed G with d_loss; then mean D(x) and D(G(z))."""
+    gan_helpers.set_seed(seed)
+    G, D = make_generator(), make_discriminator()
+    d_opt = keras.optimizers.Adam(2e-4, beta_1=0.5)
+    rng = tf.random.Generator.from_seed(seed)
+    data = tf.constant(images)
+
+    @tf.function
+    def d_step():
+        real = random_batch(data, BATCH_SIZE, rng)
+        z = rng.normal([BATCH_SIZE, NOISE_DIM])
+        with tf.GradientTape() as tape:
+            loss = d_loss(D(real, training=True), D(G(z, training=True), training=True))
+        grads = tape.gradient(loss, D.trainable_variables)
+        d_opt.apply_gradients(zip(grads, D.trainable_variables))
+
+    for _ in range(steps):
+        d_step()
+    real, fake = random_batch(data, 512, rng), G(rng.normal([512, NOISE_DIM]))
+    return {
+        "d_real": float(mean_prob(D(real))),
+        "d_fake": float(mean_prob(D(fake))),
+    }
+
 
 NOTES = {
     "nonsaturating_loss": (
@@ -33,15 +76,23 @@ NOTES = {
         "0.95), dropping the (1 - y) term, sigmoid then log, clamped probabilities (flat at the "
         "extremes, on the real or the fake side), sums instead of means."
     ),
-    "gradient_ratio": (
-        "Practises: reading section 5's derivatives, -(1 - D) against -D, at D(G(z)) = 0.01: "
-        "(1 - 0.01) / 0.01 = 99. Typical mistakes: 1 (same fixed point, so same gradient?), "
-        "the inverse 0.01, 100 (1/D: the non-saturating slope taken as 1), 0.99 (one slope "
-        "alone), 458 (the ratio of the losses' values), or about 10 (the '> 10' of the "
-        "notebook's assert)."
+    "discriminator_optimum": (
+        "Practises: Goodfellow et al. (2014), Proposition 1 and Theorem 1, on distributions on a "
+        "few points: maximise p_data log D + p_g log(1 - D) point by point (derivative "
+        "p_data / D - p_g / (1 - D) = 0, so D* = p_data / (p_data + p_g)), plug D* in and "
+        "rewrite both sums as KL divergences to M = (p_data + p_g) / 2: V(D*, G) = -log 4 + "
+        "KL(p_data || M) + KL(p_g || M) = -log 4 + 2 JS. Typical mistakes: D* upside down "
+        "(p_g on top), the density ratio p_data / p_g, -log 4 + JS (the factor 2 lost), JS in "
+        "bits, -log 4 alone or 2 JS alone, KL(p_data || p_g) for JS, log(0) = nan where one "
+        "distribution is 0 (use xlogy or np.where)."
     ),
-    "larger_gradient_when_fooled": (
-        "Practises: the other side of section 5: when D(G(z)) is near 1 the non-saturating "
-        "gradient 1 - D is the small one. Typical mistake: 'non-saturating' by habit."
+    "train_discriminator_alone": (
+        "Practises: a small training run written from section 4's d_step (one tape, D's "
+        "variables only, Adam(2e-4, beta_1=0.5)), measured after training, and read: against "
+        "an untrained G, D with target 1 wins outright (D(x) -> 1, D(G(z)) -> 0), while 9b's "
+        "smoothed loss, minimised at sigmoid(l) = 0.9, holds D(x) at 0.9. Typical mistakes: "
+        "gradients applied to G's variables (D learns nothing), real and fake logits swapped, "
+        "ignoring d_loss (discriminator_loss hard-coded), averaging logits instead of "
+        "probabilities, measuring before training or training fewer steps."
     ),
 }

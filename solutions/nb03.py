@@ -1,6 +1,16 @@
 """Reference solutions of the exercises of notebook 03 (a 1-D toy GAN), section 8."""
 
+import keras
 import numpy as np
+import tensorflow as tf
+
+import gan_helpers
+from gan_helpers import lessons
+
+# the notebook's own names, which the instructor's copy uses as they stand
+_toy = lessons.load("03_toy_gaussian_gan")
+make_discriminator, discriminator_loss = _toy.make_discriminator, _toy.discriminator_loss
+BATCH_SIZE = _toy.BATCH_SIZE
 
 
 def w1_distance(a, b):
@@ -8,7 +18,26 @@ def w1_distance(a, b):
     return float(np.mean(np.abs(np.sort(a) - np.sort(b))))
 
 
-d_updates_per_run = 6000
+def train_toy_discriminator(shift, steps=200, seed=0):
+    """The sigmoid D trained alone, real N(0, 1) against fakes N(shift, 1); returns D."""
+    gan_helpers.set_seed(seed)
+    D = make_discriminator("sigmoid")
+    d_opt = keras.optimizers.Adam(1e-3)
+    rng = tf.random.Generator.from_seed(seed)
+
+    @tf.function
+    def d_step():
+        x = rng.normal((BATCH_SIZE, 1))
+        fake = rng.normal((BATCH_SIZE, 1)) + shift
+        with tf.GradientTape() as tape:
+            loss = discriminator_loss(D(x, training=True), D(fake, training=True))
+        grads = tape.gradient(loss, D.trainable_variables)
+        d_opt.apply_gradients(zip(grads, D.trainable_variables))
+
+    for _ in range(steps):
+        d_step()
+    return D
+
 
 unused_noise_rows = "exactly 0"
 
@@ -19,10 +48,13 @@ NOTES = {
         "the two in opposite orders), comparing means or averaging signed gaps, squaring the "
         "gaps (W2), dividing by n - 1 or by a fixed 1,000, the largest or the median gap."
     ),
-    "d_updates_per_run": (
-        "Practises: what k counts: 20 D steps per generator step, 300 * 20 = 6,000. Typical "
-        "mistakes: 300 (G's), 6,300 (both together, the notebook's optimizer steps), 20, 15 "
-        "(k read as G steps per D step), 320 (k added), 5,980 or 6,020 (one G step off)."
+    "train_toy_discriminator": (
+        "Practises: a small training run in section 3's d_step shape (one tape, D's variables "
+        "only) against a generator held fixed, g(z) = z + shift as in section 8, and reading it "
+        "against the theory: after 200 steps D is near D* = p_data / (p_data + p_g) but not on "
+        "it (the check prints E|D - D*| before and after). Typical mistakes: d_real and d_fake "
+        "swapped (D near 1 - D*), the gradients never applied or applied to nothing, fakes "
+        "without the shift (D stays near 1/2), a hard-coded shift, too few steps."
     ),
     "unused_noise_rows": (
         "Practises: section 7's trick (one cached 16-input G for every noise_dim): a zero input "

@@ -8,6 +8,8 @@ mistake changes at least one of those numbers; the message names it first.
 
 from __future__ import annotations
 
+import functools
+
 from gan_helpers.exercises import Wrong, cause_then, check, expect, real_number
 
 
@@ -383,120 +385,299 @@ def check_smoothed_discriminator_loss(answer) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# 9c and 9d: predictions, measured on the notebook's generator_loss
+# 9c. a derivation: D* and the value of the game against it (Goodfellow et al., 2014)
 
 
-def _nb01_generator_slopes(d_fake: float) -> dict[str, float]:
-    """|d g_loss / d logit| of each of notebook 01's generator losses at D(G(z)) = d_fake."""
+def _nb01_optimum_cases():
+    """(what, p_data, p_g): distributions on a few points, random, one with parts apart."""
     import numpy as np
+
+    rng = np.random.default_rng(27)
+    cases = [
+        (
+            f"two random distributions on {n} points",
+            rng.dirichlet(np.ones(n)),
+            rng.dirichlet(np.ones(n)),
+        )
+        for n in (5, 8, 12)
+    ]
+    cases.append(("a distribution against itself", *(2 * [rng.dirichlet(np.ones(6))])))
+    apart_data, apart_g = np.array([0.5, 0.3, 0.2, 0, 0]), np.array([0, 0.1, 0.3, 0.4, 0.2])
+    cases.append(("two distributions that share only 2 of 5 points", apart_data, apart_g))
+    return cases
+
+
+def _nb01_value(p, q, d):
+    """V(D, G) = sum p log D + q log(1 - D), with 0 log 0 = 0 (scipy's xlogy)."""
+    import numpy as np
+    from scipy.special import xlogy
+
+    d = np.asarray(d, np.float64)
+    return float(np.sum(xlogy(p, d) + xlogy(q, 1 - d)))
+
+
+def _nb01_kl(p, q):
+    import numpy as np
+    from scipy.special import xlogy
+
+    return float(np.sum(xlogy(p, p) - xlogy(p, q)))
+
+
+def _nb01_jsd(p, q):
+    m = (p + q) / 2
+    return 0.5 * _nb01_kl(p, m) + 0.5 * _nb01_kl(q, m)
+
+
+def _nb01_grid_optimum(p, q):
+    """max over D of V, point by point, on a grid of 200,001 values of D in [0, 1]."""
+    import numpy as np
+    from scipy.special import xlogy
+
+    grid = np.linspace(0.0, 1.0, 200_001)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = xlogy(p[:, None], grid[None, :]) + xlogy(q[:, None], 1 - grid[None, :])
+    best = np.argmax(values, axis=1)
+    return grid[best], float(np.sum(values[np.arange(len(p)), best]))
+
+
+@check("discriminator_optimum")
+def check_discriminator_optimum(answer) -> str:
+    """D* and max_D V against a grid search of V, on random distributions (Goodfellow et al.,
+    2014, Proposition 1 and Theorem 1)."""
+    import numpy as np
+
+    expect(callable(answer), "discriminator_optimum must be a function of (p_data, p_g)")
+    lines = []
+    for what, p, q in _nb01_optimum_cases():
+        got = answer(p.copy(), q.copy())
+        expect(
+            isinstance(got, tuple) and len(got) == 2,
+            f"discriminator_optimum should return a pair (d_star, value), not {type(got).__name__}",
+        )
+        d_star, value = np.asarray(got[0], np.float64), real_number(got[1])
+        grid_d, grid_v = _nb01_grid_optimum(p, q)
+        expect(
+            d_star.shape == p.shape,
+            f"d_star should hold D*(x) at each of the {p.size} points, not shape {d_star.shape}",
+        )
+        where = (
+            f"for {what}, p_data = {_nb01_show(np.round(p, 3))}, p_g = {_nb01_show(np.round(q, 3))}"
+        )
+        if not np.allclose(d_star, grid_d, atol=1e-4):
+            with np.errstate(divide="ignore", invalid="ignore"):
+                hints = [
+                    (
+                        q / (p + q),
+                        "your D* is p_g / (p_data + p_g): D says 'real', so p_data goes on top",
+                    ),
+                    (
+                        np.full_like(p, 0.5),
+                        "D* = 1/2 only where p_g = p_data: what D maximises "
+                        "p_data log D + p_g log(1 - D) at one point?",
+                    ),
+                    (
+                        p / q,
+                        "p_data / p_g is a ratio of densities, not a probability: divide by "
+                        "p_data + p_g",
+                    ),
+                ]
+            cause = next(
+                (h for ref, h in hints if np.allclose(d_star, ref, atol=1e-4, equal_nan=True)),
+                "set the derivative of p_data log D + p_g log(1 - D) with respect to D to 0, "
+                "point by point",
+            )
+            raise Wrong(
+                cause_then(
+                    cause,
+                    f"{where} your D* is {_nb01_show(np.round(d_star, 3))}, the grid search finds "
+                    f"{_nb01_show(np.round(grid_d, 3))}.",
+                )
+            )
+        expect(
+            value is not None and np.isfinite(value),
+            f"value should be one finite number, not {got[1]!r} ({where}): with 0 log 0 = 0 "
+            "(np.where, or scipy.special.xlogy), no point where p is 0 contributes to a KL",
+        )
+        jsd = _nb01_jsd(p, q)
+        if abs(value - grid_v) > 1e-4:
+            hints = [
+                (
+                    -np.log(4) + jsd,
+                    "you have -log 4 + JS: the 2 of Theorem 1 comes from the two expectations, "
+                    "each a KL to the mixture, and JS is half their sum",
+                ),
+                (
+                    -np.log(4) + 2 * jsd / np.log(2),
+                    "your JS is in bits (log base 2): the value function uses natural logs",
+                ),
+                (2 * jsd, "you left out -log 4: at p_g = p_data the value is -log 4, not 0"),
+                (
+                    -np.log(4),
+                    "-log 4 is the value only where p_g = p_data: add 2 JS(p_data || p_g)",
+                ),
+                (
+                    -np.log(4) + 2 * _nb01_kl(p, q),
+                    "KL(p_data || p_g) is not JS: JS compares each distribution with their "
+                    "mixture M = (p_data + p_g) / 2",
+                ),
+            ]
+            cause = next(
+                (h for ref, h in hints if abs(value - ref) < 1e-4),
+                "plug D* into V and write the two sums as KL divergences to the mixture "
+                "M = (p_data + p_g) / 2",
+            )
+            raise Wrong(
+                cause_then(
+                    cause,
+                    f"{where} your value is {value:.5f}; the grid search's max of V is "
+                    f"{grid_v:.5f}.",
+                )
+            )
+        lines.append((grid_v, jsd))
+    shown = ", ".join(f"{v:.4f} = -log 4 + 2 x {j:.4f}" for v, j in lines[:3])
+    return (
+        f"D* and max_D V agree with a grid search over D on {len(lines)} pairs of distributions "
+        f"({shown}, ...): the game's value against D* is -log 4 + 2 JS, from -log 4 "
+        "(p_g = p_data) up to 0 (no overlap)."
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# 9d. train and measure: D alone, with and without one-sided label smoothing
+
+_NB01_ALONE_STEPS = 100
+
+
+def _nb01_smoothed_loss(real_logits, fake_logits):
+    """9b's loss: real target 0.9, fake target 0, on logits."""
     import tensorflow as tf
 
+    real = 0.9 * tf.nn.softplus(-real_logits) + 0.1 * tf.nn.softplus(real_logits)
+    return tf.reduce_mean(real) + tf.reduce_mean(tf.nn.softplus(fake_logits))
+
+
+def _nb01_alone_images():
+    """5,000 images of the course's data (real MNIST or the fallback digits)."""
+    from gan_helpers.data import load_mnist
+
+    return load_mnist(verbose=False).images[:5000]
+
+
+@functools.lru_cache(maxsize=4)
+def _nb01_alone_reference(smoothed: bool, seed: int, source_size: int):
+    """The check's own run: notebook 01's networks and d_step recipe, D alone, then D(x), D(G(z))
+    on 512 fresh images and fakes."""
+    import keras
+    import tensorflow as tf
+
+    import gan_helpers
+    from gan_helpers import lessons
+    from gan_helpers.training import random_batch
+
+    lesson = lessons.load("01_vanilla_gan_mnist")
+    loss_of = _nb01_smoothed_loss if smoothed else lesson.discriminator_loss
+    gan_helpers.set_seed(seed)
+    G, D = lesson.make_generator(), lesson.make_discriminator()
+    d_opt, rng = keras.optimizers.Adam(2e-4, beta_1=0.5), tf.random.Generator.from_seed(seed)
+    data = tf.constant(_nb01_alone_images())
+
+    @tf.function
+    def step():
+        real, z = (
+            random_batch(data, lesson.BATCH_SIZE, rng),
+            rng.normal([lesson.BATCH_SIZE, lesson.NOISE_DIM]),
+        )
+        with tf.GradientTape() as tape:
+            loss = loss_of(D(real, training=True), D(G(z), training=True))
+        d_opt.apply_gradients(
+            zip(tape.gradient(loss, D.trainable_variables), D.trainable_variables)
+        )
+
+    for _ in range(_NB01_ALONE_STEPS):
+        step()
+    real, fake = random_batch(data, 512, rng), G(rng.normal([512, lesson.NOISE_DIM]))
+    return float(lesson.mean_prob(D(real))), float(lesson.mean_prob(D(fake)))
+
+
+def _nb01_alone_result(got, call: str) -> tuple[float, float]:
+    expect(
+        isinstance(got, dict) and {"d_real", "d_fake"} <= set(got),
+        f'{call} should return a dict {{"d_real": ..., "d_fake": ...}}, not {got!r:.80}',
+    )
+    values = [real_number(got[key]) for key in ("d_real", "d_fake")]
+    expect(
+        all(v is not None for v in values),
+        f"{call}: d_real and d_fake should be numbers, not {got!r:.80}",
+    )
+    expect(
+        all(0 <= v <= 1 for v in values),
+        f"{call} gave d_real {values[0]:.3g}, d_fake {values[1]:.3g}: a mean D is a probability "
+        "in [0, 1]. Do you average the logits? Take mean_prob(D(x)), the mean of sigmoid(logit)",
+    )
+    return values[0], values[1]
+
+
+@check("train_discriminator_alone")
+def check_train_discriminator_alone(answer) -> str:
+    """Trains D alone (100 steps) with section 3's loss and with 9b's smoothed loss, through the
+    learner's function, and compares D(x) and D(G(z)) with the check's own run on the same seed."""
+    import gan_helpers
     from gan_helpers import lessons
 
-    vanilla = lessons.load("01_vanilla_gan_mnist")
-    logit = tf.constant([np.log(d_fake / (1 - d_fake))], tf.float32)
-    slopes = {}
-    for kind in vanilla.GENERATOR_LOSSES:
-        with tf.GradientTape() as tape:
-            tape.watch(logit)
-            loss = vanilla.generator_loss(logit, kind)
-        slopes[kind] = abs(float(tape.gradient(loss, logit)[0]))
-    return slopes
-
-
-@check("gradient_ratio")
-def check_gradient_ratio(answer) -> str:
-    """Predict |grad non-saturating| / |grad minimax| at D(G(z)) = 0.01; measured with tf."""
-    import numpy as np
-
-    value = real_number(answer)
     expect(
-        value is not None and np.isfinite(value),
-        f"gradient_ratio should be one number, e.g. 3 or 0.5, not {answer!r}",
+        callable(answer),
+        "train_discriminator_alone must be a function of (d_loss, images, steps, seed)",
     )
-    d = 0.01
-    slopes = _nb01_generator_slopes(d)
-    ratio = slopes["non-saturating"] / slopes["minimax"]
+    lesson, images = lessons.load("01_vanilla_gan_mnist"), _nb01_alone_images()
+    seed, steps = gan_helpers.seed(0), _NB01_ALONE_STEPS
+    runs = {}
+    for name, smoothed, loss in (
+        ("discriminator_loss", False, lesson.discriminator_loss),
+        ("the smoothed loss", True, _nb01_smoothed_loss),
+    ):
+        call = f"train_discriminator_alone({name}, images, steps={steps}, seed={seed})"
+        got = _nb01_alone_result(answer(loss, images, steps=steps, seed=seed), call)
+        runs[name] = (got, _nb01_alone_reference(smoothed, seed, len(images)))
+    (real, fake), (ref_real, ref_fake) = runs["discriminator_loss"]
+    (s_real, s_fake), (ref_s_real, _) = runs["the smoothed loss"]
     measured = (
-        f"measured on the notebook's generator_loss: |slope| {slopes['non-saturating']:.2f} "
-        f"(non-saturating) against {slopes['minimax']:.2f} (minimax), a ratio of {ratio:.1f}"
+        f"with discriminator_loss your D(x) {real:.3f}, D(G(z)) {fake:.3f} (the check's own run: "
+        f"{ref_real:.3f}, {ref_fake:.3f}); with the smoothed loss your D(x) {s_real:.3f} "
+        f"(the check's: {ref_s_real:.3f})"
     )
-    if abs(value - ratio) <= 0.5:
-        return f"{measured}: near D(G(z)) = 0 the minimax loss saturates."
-    losses = -np.log(d) / -np.log(1 - d)
     hints = [
-        (value <= 0, f"a ratio of two sizes is positive, not {value:g}"),
         (
-            abs(value - (1 - d)) < 0.002,
-            f"{1 - d:g} is the non-saturating slope 1 - D alone: divide it by the minimax "
-            f"slope D = {d:g}",
+            real < 0.5 < fake,
+            "your D calls the real images fake and the fakes real: are the real and fake logits "
+            "handed to d_loss in the wrong order? It takes (real_logits, fake_logits)",
         ),
         (
-            abs(value - 1) < 0.05,
-            "the two losses share their fixed point D = 1/2, not their gradient: section 5 "
-            "writes both derivatives, 1 - D and D",
+            abs(real - 0.5) < 0.15,
+            "your D has not learned to say 'real': D(x) is still near 1/2. Do you apply the "
+            "gradients to D.trainable_variables (not G's), and call the step `steps` times?",
         ),
         (
-            abs(value * ratio - 1) < 0.05,
-            "you gave minimax over non-saturating, the question asks the other way round",
+            abs(real - ref_real) > 0.03 or abs(fake - ref_fake) > 0.03,
+            f"your D is far from the check's after {steps} steps of Adam(2e-4, beta_1=0.5) on "
+            "batches of BATCH_SIZE: do you train for all `steps` steps, with that optimizer, "
+            "and measure after training, on fresh batches?",
         ),
         (
-            abs(value - 1 / d) < 0.5,
-            f"{1 / d:g} = 1/D takes the non-saturating slope as 1: it is 1 - D = {1 - d:g}, so "
-            "the ratio is (1 - D) / D",
+            s_real > 0.97,
+            "with the smoothed loss your D(x) still goes to 1: does your function ignore d_loss "
+            "and always train with discriminator_loss?",
         ),
         (
-            abs(value / losses - 1) < 0.02,
-            f"{losses:.0f} is the ratio of the two losses' values, -log D against -log(1 - D): "
-            "the question asks for the ratio of their slopes, 1 - D against D",
-        ),
-        (
-            abs(value - 10) < 1,
-            "about 10 is section 5's lower bound ('more than 10 times'), not the ratio at "
-            "D = 0.01: what is (1 - D) / D there?",
+            abs(s_real - ref_s_real) > 0.04,
+            "with the smoothed loss your D(x) is far from the check's: do you train with the "
+            "d_loss you are given, on (real_logits, fake_logits)?",
         ),
     ]
-    hint = next(
-        (h for when, h in hints if when),
-        "the slopes are 1 - D (non-saturating) and D (minimax): what is (1 - D) / D at D = 0.01?",
-    )
-    raise Wrong(cause_then(hint, f"Your {value:g}; {measured}."))
-
-
-def _nb01_choice(answer, choices: tuple[str, ...]):
-    """The learner's choice, forgiving case, spaces and '_' for '-' ("Non saturating")."""
-    if not isinstance(answer, str):
-        return None
-    said = " ".join(answer.strip().lower().replace("_", " ").replace("-", " ").split())
-    for choice in choices:
-        if said in (choice.replace("-", " "), choice.replace("-", "")):
-            return choice
-    return None
-
-
-@check("larger_gradient_when_fooled")
-def check_larger_gradient_when_fooled(answer) -> str:
-    """Predict which generator loss has the larger gradient at D(G(z)) = 0.99; measured with tf."""
-    choices = ("minimax", "non-saturating", "equal")
-    said = _nb01_choice(answer, choices)
-    expect(said is not None, f"answer one of {choices}, not {answer!r}")
-    slopes = _nb01_generator_slopes(0.99)
-    if abs(slopes["minimax"] / slopes["non-saturating"] - 1) < 0.01:
-        truth = "equal"
-    else:
-        truth = max(slopes, key=slopes.get)
-    measured = (
-        f"measured at D(G(z)) = 0.99: |slope| {slopes['minimax']:.2f} for minimax, "
-        f"{slopes['non-saturating']:.2f} for non-saturating"
-    )
-    hints = {
-        "equal": "they are equal only at D(G(z)) = 1/2, the shared fixed point; at 0.99 one is "
-        "99 times the other",
-        "non-saturating": "the slopes are D (minimax) and 1 - D (non-saturating): which is small "
-        "when D(G(z)) is near 1?",
-        "minimax": "the minimax slope is D itself",
-    }
-    expect(said == truth, cause_then(hints[said], f"{measured}."))
+    hint = next((h for when, h in hints if when), None)
+    if hint is not None:
+        raise Wrong(cause_then(hint, f"{measured}."))
     return (
-        f"{measured}. The non-saturating loss saturates too, but only once G is already fooling D."
+        f"{measured}. Against a G that makes noise, D wins outright with target 1 (D(x) -> 1); "
+        "with target 0.9 it settles at D(x) = 0.9, the minimum of 0.9 softplus(-l) + 0.1 "
+        "softplus(l): smoothing stops D's logits on real images from growing without end."
     )

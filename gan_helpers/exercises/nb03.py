@@ -142,67 +142,110 @@ def check_w1_distance(answer) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# 9b. what k counts
+# 9b. train and measure: how close does a trained D get to D*?
+
+_NB03_ALONE_STEPS = 200
+_NB03_SHIFTS = (1.5, 3.0)
 
 
-@functools.cache
-def _nb03_count_steps(k: int, steps: int) -> tuple[int, int]:
-    """Run TrainingLoop(k=k) for `steps` generator steps with steps that count their calls."""
+def _nb03_alone_error(D, shift: float) -> float:
+    """E|D(x) - D*(x)| for x from the mixture (N(0, 1) + N(shift, 1)) / 2, on a grid."""
+    import numpy as np
+    from scipy.stats import norm
+
+    x = np.linspace(-4.0, shift + 4.0, 801)
+    p_data, p_g = norm.pdf(x), norm.pdf(x, shift)
+    weight = (p_data + p_g) / np.sum(p_data + p_g)
+    d = np.asarray(D(x[:, None].astype(np.float32)), np.float64).reshape(-1)
+    expect(
+        d.shape == x.shape and np.all((d >= 0) & (d <= 1)),
+        f"D should give one probability in [0, 1] per x: for {x.size} values of x it gave shape "
+        f"{d.shape}, from {np.min(d):.3g} to {np.max(d):.3g}",
+    )
+    return float(np.sum(weight * np.abs(d - p_data / (p_data + p_g))))
+
+
+@functools.lru_cache(maxsize=8)
+def _nb03_alone_reference(shift: float, steps: int, seed: int) -> tuple[float, float]:
+    """The check's own run: notebook 03's sigmoid D, Adam(1e-3), the lesson's discriminator_loss
+    on N(0, 1) against N(shift, 1); its error to D* after ``steps`` steps."""
+    import keras
     import tensorflow as tf
 
-    from gan_helpers.training import TrainingLoop
+    import gan_helpers
+    from gan_helpers import lessons
 
-    d_calls, g_calls = tf.Variable(0.0), tf.Variable(0.0)
+    lesson = lessons.load("03_toy_gaussian_gan")
+    gan_helpers.set_seed(seed)
+    D, d_opt = lesson.make_discriminator("sigmoid"), keras.optimizers.Adam(1e-3)
+    rng, n = tf.random.Generator.from_seed(seed), lesson.BATCH_SIZE
 
-    def d_step():
-        return {"d_calls": d_calls.assign_add(1.0)}
+    @tf.function
+    def step():
+        x, fake = rng.normal((n, 1)), rng.normal((n, 1)) + shift
+        with tf.GradientTape() as tape:
+            loss = lesson.discriminator_loss(D(x, training=True), D(fake, training=True))
+        d_opt.apply_gradients(
+            zip(tape.gradient(loss, D.trainable_variables), D.trainable_variables)
+        )
 
-    def g_step():
-        return {"g_calls": g_calls.assign_add(1.0)}
+    untrained = _nb03_alone_error(D, shift)
+    for _ in range(steps):
+        step()
+    return untrained, _nb03_alone_error(D, shift)
 
-    TrainingLoop(d_step, g_step, k=k).train(steps, chunk=steps, verbose=False)
-    return int(d_calls.numpy()), int(g_calls.numpy())
 
+@check("train_toy_discriminator")
+def check_train_toy_discriminator(answer) -> str:
+    """Trains the sigmoid D (200 steps) against N(1.5, 1) and N(3, 1) fakes through the learner's
+    function and measures E|D - D*| against the check's own run on the same seed."""
+    import numpy as np
 
-@check("d_updates_per_run")
-def check_d_updates_per_run(answer) -> str:
-    """Predict how often d_step runs in TrainingLoop(k=20).train(300). Measured."""
-    value = _nb03_number(answer, "d_updates_per_run is")
-    k, steps = 20, 300
-    d_calls, g_calls = _nb03_count_steps(k, steps)
-    measured = (
-        f"measured: TrainingLoop(d_step, g_step, k={k}).train({steps}) ran d_step {d_calls:,} "
-        f"times and g_step {g_calls:,} times"
+    import gan_helpers
+
+    expect(callable(answer), "train_toy_discriminator must be a function of (shift, steps, seed)")
+    seed, steps = gan_helpers.seed(0), _NB03_ALONE_STEPS
+    found = []
+    for shift in _NB03_SHIFTS:
+        call = f"train_toy_discriminator({shift}, steps={steps}, seed={seed})"
+        D = answer(shift, steps=steps, seed=seed)
+        expect(callable(D), f"{call} should return the trained D (a Keras model), not {D!r:.60}")
+        untrained, reference = _nb03_alone_reference(shift, steps, seed)
+        found.append((shift, _nb03_alone_error(D, shift), untrained, reference, D))
+    measured = "; ".join(
+        f"fakes N({s:g}, 1): your E|D - D*| {e:.3f} (untrained D {u:.3f}, the check's own run "
+        f"{r:.3f})"
+        for s, e, u, r, _ in found
     )
-    if value == d_calls:
-        return f"{measured}: at equal G steps, k = 20 costs D 20 times the work of k = 1."
-    hints = [
-        (value != round(value), "a number of updates is a whole number"),
-        (value == g_calls, f"{g_calls} counts the generator steps; k counts D steps per G step"),
-        (
-            value == d_calls + g_calls,
-            f"{d_calls + g_calls:,} counts both networks' steps (the post's optimizer steps); "
-            "the question asks for D's",
-        ),
-        (value == k, f"k = {k} D steps before EACH generator step, not {k} in all"),
-        (
-            value == steps / k,
-            f"k = {k} is D steps per generator step, not generator steps per D step",
-        ),
-        (value == steps + k, f"k multiplies: {k} D steps for each of the {steps} G steps"),
-        (
-            value in (d_calls - k, d_calls + k),
-            f"off by one generator step: d_step runs {k} times before each of the {steps} "
-            "generator steps, no more, no fewer",
-        ),
-        (
-            value in (d_calls - 1, d_calls + 1),
-            f"off by one: d_step runs exactly k = {k} times per generator step, with no extra "
-            "D step at the start or the end of the run",
-        ),
-    ]
-    hint = next((h for when, h in hints if when), "the loop runs k D steps per G step")
-    raise Wrong(cause_then(hint, f"You said {value:g}; {measured}."))
+    for shift, error, untrained, reference, D in found:
+        flipped = _nb03_alone_error(lambda x, D=D: 1.0 - np.asarray(D(x)), shift)
+        hints = [
+            (
+                flipped < 0.5 * error,
+                "your D is close to 1 - D*: it calls the real samples fake. Are D(x) and D(fake) "
+                "handed to discriminator_loss in the wrong order? It takes (d_real, d_fake)",
+            ),
+            (
+                error > 0.5 * untrained,
+                f"your D is hardly nearer D* than an untrained one (fakes N({shift:g}, 1)): do you "
+                "apply the gradients to D.trainable_variables, `steps` times, with fakes "
+                "N(shift, 1) = rng.normal(...) + shift?",
+            ),
+            (
+                error > max(2.0 * reference, reference + 0.03),
+                f"your D is much further from D* than the check's run of the same recipe (fakes "
+                f"N({shift:g}, 1)): the sigmoid D, Adam(1e-3), batches of BATCH_SIZE, all `steps` "
+                "steps, and the shift you are given?",
+            ),
+        ]
+        hint = next((h for when, h in hints if when), None)
+        if hint is not None:
+            raise Wrong(cause_then(hint, f"{measured}."))
+    return (
+        f"{measured}. {steps} D steps take D from far off to near D* = p_data / (p_data + p_g) "
+        "(section 8), which crosses 1/2 half-way between the two means, but not onto it: "
+        "that gap is what G sees at every step, and what k D steps per G step shrink."
+    )
 
 
 # ----------------------------------------------------------------------------------------------
