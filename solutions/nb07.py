@@ -24,6 +24,34 @@ def simultaneous_step(theta, psi, h):
 # one step multiplies the distance by sqrt(1 + h^2 / 4) near (0, 0): solve factor^n = 2
 doubling_steps = int(np.round(np.log(2) / np.log(np.sqrt(1 + 0.1**2 / 4))))
 
+
+def r1_jacobian(theta, psi, gamma):
+    """J[i][j] = dv_i/dx_j of v = (psi s(psi theta), -theta s(psi theta) - gamma psi), by hand."""
+    s = 1 / (1 + np.exp(-psi * theta))
+    # the sigmoid's slope: s' = s (1 - s); the product rule gives the psi * theta terms
+    ds = s * (1 - s)
+    return np.array(
+        [
+            [psi**2 * ds, s + psi * theta * ds],
+            [-s - psi * theta * ds, -(theta**2) * ds - gamma],
+        ]
+    )
+
+
+def r1_rate(gamma):
+    """Train the simultaneous R1 Dirac-GAN 600 steps from (1, 1); the fitted factor per step."""
+    lesson = lessons.load("07_dirac_gan")
+    theta, psi = tf.Variable(1.0, dtype=tf.float64), tf.Variable(1.0, dtype=tf.float64)
+    h, weight, noise = (tf.Variable(v, dtype=tf.float64) for v in (lesson.H, gamma, lesson.SIGMA))
+    steps = lesson.make_steps(theta, psi, h, weight, noise, "simultaneous", "R1")
+    history = lesson.TrainingLoop(*steps).train(600, chunk=lesson.CHUNK, verbose=False)
+    path = np.vstack([[1.0, 1.0], np.column_stack([history["theta"], history["psi"]])])
+    distance = np.linalg.norm(path, axis=1)
+    # the least-squares slope of log |x_t| over the second half: log of the factor per step
+    second = np.arange(len(distance) // 2, len(distance))
+    return float(np.exp(np.polyfit(second, np.log(distance[second]), 1)[0]))
+
+
 NOTES = {
     "simultaneous_step": (
         "Practises: the simultaneous update, each player down its own loss from the same point, "
@@ -37,5 +65,21 @@ NOTES = {
         "(555 steps). Typical mistakes: 'never' (expecting convergence), doubling |x|² (278), "
         "f'(0) = 1 (139), f'(0) = sigmoid'(0) = 1/4 (2,218), growth 1 + h/2 (14), an e-folding "
         "(801)."
+    ),
+    "r1_jacobian": (
+        "Practises: deriving the Jacobian of the R1-regularised Dirac-GAN field anywhere "
+        "(Mescheder et al. 2018), checked against finite differences of the notebook's "
+        "vector_field; at (0, 0) it gives section 3's [[0, ½], [−½, −γ]], eigenvalues with real "
+        "part −γ/2. Typical mistakes: section 3's J(0, 0) copied for every point, the γ term "
+        "missing or with a + sign, the matrix transposed, the Jacobian of the losses (every sign "
+        "flipped), s(ψθ) treated as a constant (no product rule), s or ¼ for s'."
+    ),
+    "r1_rate": (
+        "Practises: training with the lesson's make_steps and TrainingLoop, then measuring a "
+        "rate (a least-squares fit of log distance) and reading it against the eigenvalues: "
+        "γ = 0.5 converges faster (0.976 per step) than the over-damped γ = 2 (0.987). Typical "
+        "mistakes: alternating steps, gamma not handed to make_steps, |x|² instead of |x|, the "
+        "log or the inverse of the factor, the endpoints' ratio (the transient), the final "
+        "distance."
     ),
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gan_helpers.exercises import Wrong, cause_then, check, expect
+from gan_helpers.exercises import Wrong, cause_then, check, expect, real_number
 
 # ----------------------------------------------------------------------------------------------
 # 10a. the gradient penalty
@@ -421,74 +421,156 @@ def check_clip_critic(answer) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# 10c. how many weights does the first clip pin?
+# 10c. derive: W1 between two Gaussians in 1-D
 
-SHARE_ANSWERS = ("under 5%", "5% to 50%", "over 50%")
-
-
-def _nb05_share(answer):
-    """One of SHARE_ANSWERS, forgiving case and spaces ("Over 50 %"), or None."""
-    if not isinstance(answer, str):
-        return None
-    said = "".join(answer.lower().split())
-    return next((a for a in SHARE_ANSWERS if said == a.replace(" ", "")), None)
+W1_CASES = ((0.7, 1.8), (0.0, 2.0), (1.5, 1.0), (-1.0, 0.5), (2.0, 0.3), (-0.3, 3.0))
 
 
-@check("share_at_clip_bound")
-def check_share_at_clip_bound(answer) -> str:
-    """Predict-then-run: the check builds fresh critics, clips them once and counts."""
+def _w1_numeric(mean, std, n=200_000):
+    """W1(N(0, 1), N(mean, std^2)) as the integral over u of the gap between the two quantile
+    functions (the 1-D optimal coupling), by the midpoint rule on n points."""
     import numpy as np
+    from scipy.stats import norm
 
-    from gan_helpers import lessons
+    q = norm.ppf((np.arange(n) + 0.5) / n)
+    return float(np.mean(np.abs(q - (mean + std * q))))
 
-    pair = list(answer) if isinstance(answer, (tuple, list)) else None
-    said = [_nb05_share(a) for a in pair] if pair is not None and len(pair) == 2 else None
-    expect(
-        said is not None and None not in said,
-        f"write a pair of answers, (for c = 0.01, for c = 0.1), each one of {SHARE_ANSWERS}; "
-        f"got {answer!r}",
-    )
-    wgan, dcgan = lessons.load("05_wgan"), lessons.load("04_dcgan_mnist")
-    measured, largest, cut = {}, {}, {}
-    for c in (0.01, 0.1):
-        critic = dcgan.make_discriminator(batchnorm=True, name="critic")
-        variables, names = critic.trainable_variables, _nb05_names(critic)
-        largest = {name: float(np.max(np.abs(v.numpy()))) for name, v in zip(names, variables)}
-        wgan.clip_weights(variables, c)
-        measured[c] = wgan.fraction_at_bound(variables, c)
-        cut[c] = [name for name, v in zip(names, variables) if wgan.fraction_at_bound([v], c)]
-    bucket = {
-        c: SHARE_ANSWERS[0] if s < 0.05 else SHARE_ANSWERS[1] if s <= 0.5 else SHARE_ANSWERS[2]
-        for c, s in measured.items()
+
+def _w1_candidates(m, s):
+    """The usual slips in deriving E|m + (s - 1) Z|: name -> value."""
+    import math
+
+    from scipy.stats import norm
+
+    b = s - 1
+    half_normal = math.sqrt(2 / math.pi)
+    found = {
+        "shift only": abs(m),
+        "spread only": abs(b) * half_normal,
+        "sum": abs(m) + abs(b) * half_normal,
+        "W2": math.hypot(m, b),
+        "E|Z| = 1": abs(m) + abs(b),
     }
-    report = ", ".join(f"{name} {v:.3g}" for name, v in largest.items())
-    shares = f"measured {measured[0.01]:.0%} at c = 0.01 and {measured[0.1]:.1%} at c = 0.1"
-    start = (
-        f"Keras draws kernels from a Glorot uniform, +-sqrt(6 / (fan_in + fan_out)), and gamma "
-        f"starts at 1; the largest |weight| of each variable of a fresh critic: {report}"
+    if b:
+        found["signed b"] = m * (1 - 2 * norm.cdf(-m / b)) + 2 * b * norm.pdf(m / b)
+    v = s**2 - 1
+    if v:
+        found["variance"] = m * (1 - 2 * norm.cdf(-m / abs(v))) + 2 * abs(v) * norm.pdf(m / v)
+    return found
+
+
+_W1_HINTS = {
+    "shift only": "you kept the shift and dropped the spread: N(0, 1) and N(m, s²) with s ≠ 1 "
+    "are apart even when m = 0",
+    "spread only": "you kept the spread and dropped the shift",
+    "sum": "|m| + |s − 1|·√(2/π) is the triangle inequality's bound (shift, then spread), equal "
+    "to W1 only when m = 0 or s = 1: the mean of |m + (s − 1)Z| is not the sum of the means",
+    "W2": "that is W2 = √(m² + (s − 1)²), the quadratic cost: W1 averages |gap|, not gap²",
+    "E|Z| = 1": "E|Z| = √(2/π) for Z ~ N(0, 1), not 1",
+    "signed b": "with s < 1, b = s − 1 is negative: the folded normal's formula needs |b|",
+    "variance": "the second Gaussian's std is s: you used the variance s²",
+}
+
+
+@check("w1_gaussians")
+def check_w1_gaussians(w1_gaussians):
+    """Compare with the integral of the quantile gap (midpoint rule) on six (mean, std) cases,
+    one with std = 1 (no spread: the formula's b = 0)."""
+    import math
+
+    expect(callable(w1_gaussians), "w1_gaussians must be a function of (mean, std)")
+    for m, s in W1_CASES:
+        value = real_number(w1_gaussians(m, s))
+        expect(
+            value is not None and math.isfinite(value),
+            f"return one finite number for (mean, std) = ({m}, {s}); got {value!r}"
+            + (": with std = 1, b = s − 1 = 0 and the formula's limit is |m|" if s == 1 else ""),
+        )
+        truth = _w1_numeric(m, s)
+        if abs(value - truth) <= 1e-4 * max(1.0, truth):
+            continue
+        said = (
+            f"For (mean, std) = ({m}, {s}) you give {value:.5f}; the integral of the quantile gap "
+            f"gives {truth:.5f}."
+        )
+        for name, candidate in _w1_candidates(m, s).items():
+            if abs(value - candidate) <= 1e-4 * max(1.0, abs(candidate)):
+                raise Wrong(cause_then(_W1_HINTS[name], said))
+        raise Wrong(
+            cause_then(
+                "W1 = E|m + (s − 1)Z| for Z ~ N(0, 1): a folded normal's mean, "
+                "a·(1 − 2Φ(−a/|b|)) + 2|b|·φ(a/|b|) with a = m, b = s − 1",
+                said,
+            )
+        )
+    return (
+        "W1 = E|m + (s − 1)Z| on six cases: the shift and the spread do not add, except when one "
+        "of them is 0."
     )
-    truth = [bucket[0.01], bucket[0.1]]
-    if said == truth:
-        return (
-            f"{shares}: at c = 0.01 most initial weights lie beyond c, so the first clip pins "
-            f"them at +-c (section 6a); at c = 0.1 only these variables reach it: "
-            f"{', '.join(cut[0.1])}."
+
+
+# ----------------------------------------------------------------------------------------------
+# 10d. train and measure: a critic with the gradient penalty estimates W1
+
+CRITIC_CASES = ((2.0, 1.0), (1.0, 0.5))
+
+
+@check("w1_by_critic")
+def check_w1_by_critic(w1_by_critic):
+    """Train with the learner's function on two (mean, std) cases at the base seed; the estimate
+    must lie within [0.6, 1.4] times W1 computed by quadrature (measured with the reference
+    over base seeds 0-2: 0.77-1.11 for N(2, 1), 0.84-1.08 for N(1, 0.5^2); the penalty is soft,
+    and 400 steps leave some critics short of W1)."""
+    import math
+
+    import gan_helpers
+
+    expect(callable(w1_by_critic), "w1_by_critic must be a function of (mean, std, seed)")
+    found = []
+    for m, s in CRITIC_CASES:
+        value = real_number(w1_by_critic(m, s, gan_helpers.seed(0)))
+        expect(value is not None, f"return one number, the critic's estimate; got {value!r}")
+        truth = _w1_numeric(m, s)
+        said = (
+            f"For N({m}, {s}²) against N(0, 1) your critic estimates {value:.4g}; W1 = {truth:.4f}."
         )
-    order = {a: i for i, a in enumerate(SHARE_ANSWERS)}
-    if said == truth[::-1] or order[said[0]] < order[said[1]]:
-        hint = (
-            "the other way round: the smaller bound pins more weights. A weight sits at the "
-            "bound after the clip when it started beyond c, and far more start beyond 0.01 than "
-            "beyond 0.1"
+        expect(
+            math.isfinite(value),
+            cause_then("training diverged: is the penalty added (+), not subtracted?", said),
         )
-    elif said[0] != truth[0]:
-        hint = (
-            "at c = 0.01 most fresh weights start beyond the bound: Glorot's limits for these "
-            "layers are 0.04 to 0.09, so the first clip pins them at +-c"
+        ratio = value / truth
+        if 0.6 <= ratio <= 1.4:
+            found.append(f"{value:.3f} for W1 = {truth:.3f}")
+            continue
+        hints = [
+            (
+                abs(ratio) < 0.2,
+                "your estimate is near 0: did the critic train? A clipped critic "
+                "(c = 0.01) is about 100 times flatter than 1-Lipschitz, so it estimates W1 times "
+                "its small Lipschitz constant; train with make_gp_steps",
+            ),
+            (
+                ratio < 0,
+                "a negative estimate is the critic's loss, mean f(fake) − mean f(real) "
+                "(plus the penalty for d_loss): return the w_estimate, mean f(real) − mean f(fake)",
+            ),
+            (
+                ratio > 3,
+                "far above W1: nothing holds the critic's slope near 1. Is the gradient "
+                "penalty in its loss, with gp_weight = GP_WEIGHT?",
+            ),
+            (
+                ratio > 1.4,
+                "above W1 by more than the soft penalty allows: is gp_weight GP_WEIGHT = 10?",
+            ),
+        ]
+        hint = next(
+            (h for when, h in hints if when),
+            "below W1: has the critic caught up? Train 400 critic steps and average the "
+            "w_estimate over the last 100, not the whole run",
         )
-    else:
-        hint = (
-            "at c = 0.1 the kernels' Glorot limits (0.04 to 0.09) lie inside the bound: only "
-            "BatchNormalization's gamma, which starts at 1, is cut, a small share of the weights"
-        )
-    raise Wrong(cause_then(hint, f"{shares}. {start}."))
+        raise Wrong(cause_then(hint, said))
+    return (
+        f"estimates {', '.join(found)}: a critic held near 1-Lipschitz by the penalty opens the "
+        "score gap W1 (Kantorovich-Rubinstein); the penalty is soft, so it may overshoot a little."
+    )

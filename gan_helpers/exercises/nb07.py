@@ -171,3 +171,221 @@ def check_doubling_steps(doubling_steps):
         "factor^n = 2",
     )
     raise Wrong(cause_then(hint, said))
+
+
+# ----------------------------------------------------------------------------------------------
+# 6c. derive: the Jacobian of the R1 field, anywhere
+
+
+def _r1_candidates(theta, psi, gamma):
+    """The usual mistakes in deriving J of v = (ψ·s(ψθ), −θ·s(ψθ) − γψ): name -> 2x2 matrix."""
+    import numpy as np
+
+    s = 1 / (1 + np.exp(-psi * theta))
+    ds = s * (1 - s)
+    right = np.array(
+        [[psi**2 * ds, s + psi * theta * ds], [-s - psi * theta * ds, -(theta**2) * ds]]
+    )
+    penalty = np.array([[0.0, 0.0], [0.0, gamma]])
+    return {
+        "at (0, 0)": np.array([[0.0, 0.5], [-0.5, -gamma]]),
+        "no R1": right,
+        "R1 sign": right + penalty,
+        "transposed": (right - penalty).T,
+        "losses": -(right - penalty),
+        "no product rule": np.array([[0.0, s], [-s, 0.0]]) - penalty,
+        "s for s'": np.array(
+            [[psi**2 * s, s + psi * theta * s], [-s - psi * theta * s, -(theta**2) * s]]
+        )
+        - penalty,
+        "s' = 1/4": np.array(
+            [[psi**2 / 4, s + psi * theta / 4], [-s - psi * theta / 4, -(theta**2) / 4]]
+        )
+        - penalty,
+    }
+
+
+_R1_HINTS = {
+    "at (0, 0)": "you wrote section 3's Jacobian at (0, 0): away from it the sigmoid's slope "
+    "s(ψθ)(1 − s(ψθ)) enters every entry",
+    "no R1": "the γ term is missing: R1 adds γ/2·ψ² to D's loss, so v_ψ gets −γψ and "
+    "∂v_ψ/∂ψ gets −γ",
+    "R1 sign": "the γ term has the wrong sign: D descends its loss, so R1's γ/2·ψ² adds −γψ to "
+    "v_ψ and −γ to ∂v_ψ/∂ψ",
+    "transposed": "your matrix is transposed: row i holds the derivatives of v_i, column j the "
+    "derivatives with respect to x_j (θ first, then ψ)",
+    "losses": "every entry has the wrong sign: that is the Jacobian of the losses' gradients; the "
+    "field is v = −(∂g_loss/∂θ, ∂d_loss/∂ψ)",
+    "no product rule": "you treated s(ψθ) as a constant: it depends on θ and ψ, so the product "
+    "rule adds the terms with s'(ψθ) = s(1 − s)",
+    "s for s'": "you used s for the sigmoid's derivative: s'(u) = s(u)(1 − s(u))",
+    "s' = 1/4": "you used s'(0) = 1/4 everywhere: s'(ψθ) = s(ψθ)(1 − s(ψθ)) depends on the point",
+}
+
+
+def _finite_jacobian(field, theta, psi, step=1e-6):
+    """Central differences of field(theta, psi) -> (v_theta, v_psi): J[i][j] = dv_i / dx_j."""
+    import numpy as np
+
+    columns = []
+    for d_theta, d_psi in ((step, 0.0), (0.0, step)):
+        plus = np.array([float(v) for v in field(theta + d_theta, psi + d_psi)])
+        minus = np.array([float(v) for v in field(theta - d_theta, psi - d_psi)])
+        columns.append((plus - minus) / (2 * step))
+    return np.column_stack(columns)
+
+
+@check("r1_jacobian")
+def check_r1_jacobian(r1_jacobian):
+    """Compare with central differences of notebook 07's vector_field (loss "R1") at (0, 0) and
+    at five random points, for several γ; the eigenvalues at (0, 0) against section 3's."""
+    import numpy as np
+
+    from gan_helpers import lessons
+
+    expect(callable(r1_jacobian), "r1_jacobian must be a function of (theta, psi, gamma)")
+    lesson = lessons.load("07_dirac_gan")
+    rng = np.random.default_rng(27)
+    cases = [(0.0, 0.0, 0.5)] + [(*rng.uniform(-2, 2, 2), rng.uniform(0.1, 3)) for _ in range(5)]
+    for theta, psi, gamma in cases:
+        got = np.asarray(r1_jacobian(float(theta), float(psi), float(gamma)), dtype=float)
+        expect(got.shape == (2, 2), f"return a 2x2 matrix; got shape {got.shape}")
+        field = functools.partial(lesson.vector_field, loss="R1", gamma=gamma)
+        truth = _finite_jacobian(field, theta, psi)
+        if np.allclose(got, truth, atol=1e-6):
+            continue
+        place = (
+            f"at (θ, ψ) = ({theta:.3f}, {psi:.3f}), γ = {gamma:.3f}, yours is "
+            f"{np.round(got, 4).tolist()}, finite differences give {np.round(truth, 4).tolist()}"
+        )
+        for name, matrix in _r1_candidates(theta, psi, gamma).items():
+            if np.allclose(got, matrix, atol=1e-6):
+                raise Wrong(cause_then(_R1_HINTS[name], place))
+        raise Wrong(
+            cause_then(
+                "differentiate v = (ψ·s(ψθ), −θ·s(ψθ) − γψ) entry by entry: J[i][j] = ∂v_i/∂x_j, "
+                "x = (θ, ψ), with s'(u) = s(u)(1 − s(u))",
+                place,
+            )
+        )
+    eigenvalues = np.sort_complex(np.linalg.eigvals(np.asarray(r1_jacobian(0.0, 0.0, 0.5))))
+    return (
+        f"J matches finite differences at six points; at (0, 0) with γ = 0.5 its eigenvalues "
+        f"{np.round(eigenvalues, 4)} have real part −γ/2 < 0 (without R1: ±½i)."
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# 6d. train and measure: how fast does R1 converge?
+
+R1_GAMMAS = (0.5, 2.0)
+
+
+def _fitted_rate(path):
+    """exp of the least-squares slope of log |x_t| over the second half: the per-step factor."""
+    import numpy as np
+
+    d = np.linalg.norm(np.asarray(path), axis=1)
+    steps = np.arange(len(d) // 2, len(d))
+    return float(np.exp(np.polyfit(steps, np.log(d[steps]), 1)[0]))
+
+
+@functools.lru_cache(maxsize=1)
+def _r1_rates_measured():
+    """Notebook 07's own R1 runs from (1, 1), h = H, 600 steps: gamma -> {method: rate}, and
+    section 3's closed form max |1 + hλ| from the autodiff Jacobian at (0, 0)."""
+    import numpy as np
+
+    from gan_helpers import lessons
+
+    lesson = lessons.load("07_dirac_gan")
+    runs = {m: lesson.make_dirac_gan(m, "R1") for m in lesson.METHODS}
+    found = {}
+    for gamma in (*R1_GAMMAS, lesson.GAMMA):
+        paths = {m: run((1.0, 1.0), 600, lesson.H, gamma, lesson.SIGMA) for m, run in runs.items()}
+        eigenvalues = np.linalg.eigvals(lesson.jacobian([0.0, 0.0], "R1", gamma))
+        found[gamma] = {m: _fitted_rate(p) for m, p in paths.items()}
+        found[gamma]["closed form"] = float(np.max(np.abs(1 + lesson.H * eigenvalues)))
+        ends = np.linalg.norm(paths["simultaneous"][[0, -1]], axis=1)
+        found[gamma]["endpoints"] = float((ends[1] / ends[0]) ** (1 / 600))
+        found[gamma]["final distance"] = float(ends[1])
+    return found
+
+
+def _close(a, b, tolerance=0.01):
+    """Two per-step factors agree: their logarithms (the rates) within `tolerance`, relative."""
+    import math
+
+    return a > 0 and b > 0 and abs(math.log(a) / math.log(b) - 1) < tolerance
+
+
+@check("r1_rate")
+def check_r1_rate(r1_rate):
+    """Train with the learner's function for γ = 0.5 and 2; compare with notebook 07's own runs
+    (make_dirac_gan, the same fit) and with section 3's closed form, 1% of the rate's log."""
+    import math
+
+    expect(callable(r1_rate), "r1_rate must be a function of gamma")
+    measured = _r1_rates_measured()
+    got = {}
+    for gamma in R1_GAMMAS:
+        value = real_number(r1_rate(gamma))
+        expect(
+            value is not None and math.isfinite(value),
+            f"return one number, the factor per step; got {value!r} for γ = {gamma}",
+        )
+        got[gamma] = value
+        ref = measured[gamma]
+        said = (
+            f"For γ = {gamma} you measured {value:.5f}; this notebook's run gives "
+            f"{ref['simultaneous']:.5f} (closed form {ref['closed form']:.5f})."
+        )
+        if _close(value, ref["simultaneous"]):
+            continue
+        other = measured[0.5 if gamma != 0.5 else 2.0]["simultaneous"]
+        hints = [
+            (value <= 0, "a factor per step is positive: did you return the log of the factor?"),
+            (
+                value > 1 and _close(1 / value, ref["simultaneous"]),
+                "you inverted the factor: "
+                "the distance shrinks, so the factor per step is below 1 (|x_{t+1}| / |x_t|)",
+            ),
+            (
+                _close(value, ref["simultaneous"] ** 2),
+                "you measured |x|², not |x|: the factor of the distance is the square root",
+            ),
+            (
+                _close(value, ref["alternating"]),
+                "that is the rate of alternating steps: call "
+                'make_steps with method="simultaneous" (section 3\'s rate is for those)',
+            ),
+            (
+                gamma != 0.5 and _close(value, other),
+                "your rate does not change with γ: did you hand gamma to make_steps?",
+            ),
+            (
+                _close(value, ref["endpoints"]),
+                "you took (|x_end| / |x_0|)^(1/steps): the first "
+                "steps are a transient; fit the slope of log |x| over the second half",
+            ),
+            (
+                abs(value - ref["final distance"]) < 0.1 * ref["final distance"],
+                "you returned the final distance: return the factor per step",
+            ),
+            (
+                value >= 1,
+                "your run does not converge: R1 with simultaneous steps does; is γ in "
+                'D\'s loss (loss="R1") and does each player step down its own loss?',
+            ),
+        ]
+        hint = next(
+            (h for when, h in hints if when),
+            "train 600 steps from (1, 1) with h = H, "
+            "then fit log |x_t| over the second half (section 3's measured_rate)",
+        )
+        raise Wrong(cause_then(hint, said))
+    return (
+        f"factors {got[0.5]:.5f} (γ = 0.5) and {got[2.0]:.5f} (γ = 2), as this notebook's runs "
+        "and section 3's max |1 + hλ|: γ = 2 is over-damped (real eigenvalues, one near 0), so "
+        "it converges more slowly than γ = 0.5."
+    )
