@@ -10,10 +10,10 @@ verdict (randomness across calls, a global seed) in ``test_checks.py``.
 
 from collections import Counter
 
+import answers  # tests/exercises/answers: pytest puts this folder on sys.path
 import pytest
 
 from gan_helpers import exercises
-from tests.exercises import answers
 
 RIGHT = list(answers.rows("RIGHT"))
 WRONG = list(answers.rows("WRONG"))

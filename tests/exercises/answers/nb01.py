@@ -10,7 +10,7 @@ import tensorflow as tf
 from scipy.special import xlogy
 
 import gan_helpers
-from tests.exercises.answers import Right, Wrong
+from answers import Right, Wrong
 
 
 def _keras_bce(labels_of, from_logits=True, **options):

@@ -6,8 +6,8 @@ A row: ``Right("<exercise>", answer, "why")`` or ``Wrong("<exercise>", answer, "
 
 import tensorflow as tf
 
+from answers import Right, Wrong
 from solutions import nb02
-from tests.exercises.answers import Right, Wrong
 
 
 def _step(

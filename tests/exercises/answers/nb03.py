@@ -9,7 +9,7 @@ import numpy as np
 import tensorflow as tf
 
 import gan_helpers
-from tests.exercises.answers import Right, Wrong
+from answers import Right, Wrong
 
 
 def _gaps(a, b):

@@ -12,8 +12,8 @@ import tensorflow as tf
 from scipy.stats import norm
 
 import gan_helpers
+from answers import Right, Wrong
 from solutions import nb05
-from tests.exercises.answers import Right, Wrong
 
 
 def _penalty(

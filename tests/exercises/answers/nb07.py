@@ -9,8 +9,8 @@ import math
 import numpy as np
 import tensorflow as tf
 
+from answers import Right, Wrong
 from solutions import nb07
-from tests.exercises.answers import Right, Wrong
 
 
 def _sig(u):

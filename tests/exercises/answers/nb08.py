@@ -7,7 +7,7 @@ A row: ``Right("<exercise>", answer, "why")`` or ``Wrong("<exercise>", answer, "
 import numpy as np
 import tensorflow as tf
 
-from tests.exercises.answers import Right, Wrong
+from answers import Right, Wrong
 
 
 def _digit_as_number(z, digits):
