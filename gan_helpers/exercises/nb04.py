@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from gan_helpers.exercises import Wrong, cause_then, check, expect, real_number
 
 
@@ -294,120 +296,173 @@ def check_discriminator_step(answer) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# 8b. the output shape of a transposed-convolution stack
+# 8b. train and measure: how fast does a discriminator with 50 times G's learning rate win?
+
+# the run: D steps (each followed by a G step) and the batch size; small enough for seconds
+_NB04_CURVE_STEPS, _NB04_CURVE_BATCH = 10, 16
+# section 7's failure: D's learning rate 50 times G's (1e-2 against 2e-4)
+_NB04_FAST_FACTOR = 50
+# how far a learner's D(G(z)) may be from the check's run on the same seed, at any step (a
+# compiled step gives the same curve to 1e-4; calling G's step first moves it by 0.004-0.1)
+_NB04_CURVE_TOLERANCE = 0.01
 
 
-def _nb04_output_shapes():
-    """Measured: the exercise's stack, and stacks a learner may have in mind."""
+def _nb04_curve_images():
+    """2,000 images of the course's data (real MNIST or the fallback digits)."""
+    from gan_helpers.data import load_mnist
+
+    return load_mnist(verbose=False).images[:2000]
+
+
+@functools.lru_cache(maxsize=8)
+def _nb04_curve_reference(d_lr: float, seed: int, variant: str, source_size: int):
+    """The check's own run with notebook 04's G, D and make_steps: D(G(z)) of each D step.
+
+    variant "right": a D step, then a G step; "D alone": no G step; "G first": the G step first.
+    """
     import keras
-    from keras import layers
+    import tensorflow as tf
 
-    def measure(*stack):
-        model = keras.Sequential([keras.Input((7, 7, 64)), *stack])
-        return tuple(int(n) for n in model.output_shape[1:])
+    import gan_helpers
+    from gan_helpers import lessons
 
-    def up(filters, kernel, padding):
-        return layers.Conv2DTranspose(filters, kernel, strides=2, padding=padding)
+    dcgan = lessons.load("04_dcgan_mnist")
+    gan_helpers.set_seed(seed)
+    G, D = dcgan.make_generator(), dcgan.make_discriminator()
+    g_opt = keras.optimizers.Adam(dcgan.LEARNING_RATE, beta_1=0.5)
+    d_opt = keras.optimizers.Adam(d_lr, beta_1=0.5)
+    rng = tf.random.Generator.from_seed(seed)
+    images = _nb04_curve_images()
+    d_step, g_step = dcgan.make_steps(G, D, g_opt, d_opt, images, rng, batch_size=_NB04_CURVE_BATCH)
+    curve = []
+    for _ in range(_NB04_CURVE_STEPS):
+        if variant == "G first":
+            g_step()
+        curve.append(float(d_step()["d_fake"]))
+        if variant == "right":
+            g_step()
+    return tuple(curve)
 
-    return {
-        "answer": measure(up(32, 5, "same"), up(1, 4, "valid")),
-        "first layer": measure(up(32, 5, "same")),
-        "both same": measure(up(32, 5, "same"), up(1, 4, "same")),
-        "both valid": measure(up(32, 5, "valid"), up(1, 4, "valid")),
-        "kernel 5": measure(up(32, 5, "same"), up(1, 5, "valid")),
-    }
 
-
-def _nb04_shape(answer):
-    """The learner's shape as a tuple of ints (tuple, list, array, TensorShape), or None."""
+def _nb04_curve(got, call: str):
     import numpy as np
 
-    if isinstance(answer, (str, bytes)) or answer is None:
-        return None
     try:
-        items = list(answer)
-    except TypeError:
-        return None
-    if any(item is None for item in items):
-        return tuple(items)
-    numbers = [real_number(item) for item in items]
-    if any(n is None or not np.isfinite(n) or n != round(n) for n in numbers):
-        return None
-    return tuple(int(n) for n in numbers)
+        curve = np.asarray([real_number(v) for v in got], np.float64)
+    except (TypeError, ValueError):
+        curve = None
+    expect(
+        curve is not None and curve.ndim == 1 and len(curve) == _NB04_CURVE_STEPS,
+        f"{call} should return a list of {_NB04_CURVE_STEPS} numbers, D(G(z)) at each step "
+        f"(the D step's 'd_fake'), not {got!r:.80}",
+    )
+    expect(
+        bool(np.all(np.isfinite(curve))),
+        f"{call} returned a value that is not a number: {got!r:.80}",
+    )
+    expect(
+        bool(np.all((curve >= 0) & (curve <= 1))),
+        f"{call} returned values outside [0, 1]: D(G(z)) is a probability. Do you return the "
+        "logits? The D step's 'd_fake' is the mean of sigmoid(logit)",
+    )
+    return curve
 
 
-@check("upsampled_shape")
-def check_upsampled_shape(answer) -> str:
-    """Predict-then-run: the check builds the two Conv2DTranspose layers and reads the shape."""
-    shape = _nb04_shape(answer)
+@check("fast_discriminator_curve")
+def check_fast_discriminator_curve(answer) -> str:
+    """Trains notebook 04's DCGAN for 10 steps (batch 16) through the learner's function, with
+    D's learning rate 2e-4 and 50 times that, and compares D(G(z)) at each step with the check's
+    own runs on the same seed."""
+    import numpy as np
+
+    import gan_helpers
+    from gan_helpers import lessons
+
     expect(
-        shape is not None,
-        f"write the shape as a tuple of whole numbers, (height, width, channels); got {answer!r}",
+        callable(answer),
+        "fast_discriminator_curve must be a function of (images, d_lr, steps, batch_size, seed)",
     )
-    expect(
-        len(shape) != 4,
-        f"leave out the batch dimension: write (height, width, channels) of one image, not "
-        f"{answer!r}",
-    )
-    expect(
-        len(shape) == 3 and None not in shape,
-        f"an image's shape has 3 whole numbers (height, width, channels): {answer!r}",
-    )
-    shapes = _nb04_output_shapes()
-    truth = shapes["answer"]
-    if shape == truth:
-        return (
-            f"measured {truth}: 'same' multiplies by the stride, 'valid' gives (in - 1) * stride "
-            "+ kernel. Notebook 04's generator uses 'same' to land on 28x28."
+    dcgan, images = lessons.load("04_dcgan_mnist"), _nb04_curve_images()
+    seed, steps, batch = gan_helpers.seed(0), _NB04_CURVE_STEPS, _NB04_CURVE_BATCH
+    rates = {"healthy": dcgan.LEARNING_RATE, "fast": _NB04_FAST_FACTOR * dcgan.LEARNING_RATE}
+    got, ref = {}, {}
+    for name, d_lr in rates.items():
+        call = (
+            f"fast_discriminator_curve(images, d_lr={d_lr:g}, steps={steps}, "
+            f"batch_size={batch}, seed={seed})"
         )
-    side = (14 - 1) * 2 + 4
+        result = answer(images, d_lr, steps=steps, batch_size=batch, seed=seed)
+        got[name] = _nb04_curve(result, call)
+        ref[name] = np.array(_nb04_curve_reference(d_lr, seed, "right", len(images)))
+    late = slice(steps // 2, None)
+    mine = {name: float(np.median(curve[late])) for name, curve in got.items()}
+    theirs = {name: float(np.median(curve[late])) for name, curve in ref.items()}
+    measured = (
+        f"median D(G(z)) over the last {steps - steps // 2} steps: yours {mine['healthy']:.3f} "
+        f"with d_lr {rates['healthy']:g} and {mine['fast']:.3f} with {rates['fast']:g}; the "
+        f"check's runs on seed {seed}: {theirs['healthy']:.3f} and {theirs['fast']:.3f}"
+    )
     hints = [
         (
-            shape == shapes["first layer"],
-            "this is the shape after the first layer; the second one upsamples again",
+            np.max(np.abs(got["healthy"] - got["fast"])) < 1e-6,
+            "your two runs give the same curve: d_lr does not reach D's optimizer. Pass "
+            "keras.optimizers.Adam(d_lr, beta_1=0.5) to make_steps as d_opt (its 4th argument)",
         ),
         (
-            shape == shapes["both same"],
-            "this is what padding='same' would give in both layers (height x stride). With "
-            "padding='valid' a transposed convolution gives (in - 1) * stride + kernel: "
-            "nothing is cropped",
+            mine["fast"] > 0.8,
+            "with d_lr 1e-2 your curve climbs towards 1: is it D(G(z))? Return the D step's "
+            "'d_fake' (not 'd_real' or 'acc_fake')",
         ),
         (
-            shape == shapes["both valid"],
-            "you treated the first layer as 'valid' too: its padding='same' gives 7 x 2 = 14; "
-            "only the second gives (in - 1) * stride + kernel",
+            mine["fast"] > 0.5,
+            "with d_lr 1e-2 your D(G(z)) rose above 1/2: G, not D, took the fast rate. "
+            "make_steps(G, D, g_opt, d_opt, ...) takes G's optimizer first",
         ),
         (
-            shape == shapes["kernel 5"],
-            "you used the first layer's kernel size 5 in the second: its kernel is 4, "
-            "(14 - 1) * 2 + 4",
-        ),
-        (
-            shape == (side + 2, side + 2, truth[2]),
-            "'valid' gives (in - 1) * stride + kernel, not in * stride + kernel: the last "
-            "stride adds no row after the last input row",
-        ),
-        (
-            shape[0] < 14 and shape[0] == shape[1],
-            "that is a convolution's output size, (in - kernel) / stride + 1: a transposed "
-            "convolution goes the other way, (in - 1) * stride + kernel",
-        ),
-        (
-            shape == (truth[2], *truth[:2]),
-            "Keras puts the channels last: (height, width, channels)",
-        ),
-        (
-            shape[:2] == truth[:2],
-            "height and width are right, the channels are not: a Conv2DTranspose outputs as many "
-            "channels as it has filters, its first argument",
+            mine["fast"] > 0.1,
+            f"with d_lr 1e-2 your D does not win within {steps} steps: is D's optimizer "
+            "keras.optimizers.Adam(d_lr, beta_1=0.5)? Adam's steps are about d_lr in size "
+            "whatever the gradient's; SGD's are the gradient times d_lr, far smaller here",
         ),
     ]
-    hint = next(
-        (h for when, h in hints if when),
-        "'same' padding multiplies height and width by the stride (7 -> 14); 'valid' gives "
-        "(in - 1) * stride + kernel",
+    hint = next((h for when, h in hints if when), None)
+    if hint is not None:
+        raise Wrong(cause_then(hint, f"{measured}."))
+
+    def far(curves) -> bool:
+        return any(
+            np.max(np.abs(got[name] - np.asarray(curves[name]))) > _NB04_CURVE_TOLERANCE
+            for name in rates
+        )
+
+    if far(ref):
+        variants = {
+            "D alone": "your G never trains: call g_step() after each d_step(), as TrainingLoop "
+            "does (section 7's failure is a GAN in which both networks train)",
+            "G first": "your G steps before D: call d_step() first, then g_step(), in each "
+            "step, as TrainingLoop does",
+        }
+        for variant, variant_hint in variants.items():
+            curves = {
+                name: _nb04_curve_reference(d_lr, seed, variant, len(images))
+                for name, d_lr in rates.items()
+            }
+            expect(far(curves), cause_then(variant_hint, f"{measured}."))
+        raise Wrong(
+            cause_then(
+                f"your curves differ from the check's runs on the same seed by more than "
+                f"{_NB04_CURVE_TOLERANCE} at some step: do you call gan_helpers.set_seed(seed) "
+                "before building G, then D, draw from tf.random.Generator.from_seed(seed), "
+                "give G Adam(LEARNING_RATE, beta_1=0.5), pass batch_size to make_steps, and "
+                "build everything afresh in each call?",
+                f"{measured}.",
+            )
+        )
+    return (
+        f"{measured}. With 50 times G's learning rate, D wins within a few steps: D(G(z)) falls "
+        "to a few hundredths, section 7's failure, before G can learn anything; with the same "
+        "rate as G, D(G(z)) stays near 1/2."
     )
-    raise Wrong(cause_then(hint, f"You said {shape}, measured {truth}."))
 
 
 # ----------------------------------------------------------------------------------------------
