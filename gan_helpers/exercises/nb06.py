@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from gan_helpers.exercises import Wrong, cause_then, check, expect, real_number
 
 # ----------------------------------------------------------------------------------------------
@@ -247,3 +249,157 @@ def check_pack_same_mode(pack_same_mode):
         f"{measured}: a pack shows D what one point cannot, how often the points agree "
         f"(1/{k} for the data, always for a collapse)."
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# 7c. train and measure: a packed D sees a half collapse better
+
+_NB06_PACK_STEPS = 200
+_NB06_EVAL_PACKS = 2000
+
+
+def half_ring_generator(mixture, noise_dim: int):
+    """A generator that covers every other mode of the mixture (4 of the ring's 8), each mode
+    exactly like the data: z[0] picks the mode, z[1:3] the point around it. No weights."""
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    centres = tf.constant(mixture.centres[::2])
+    kept = int(centres.shape[0])
+
+    def draw(z):
+        share = 0.5 * (1 + tf.math.erf(z[:, 0] / np.sqrt(2.0)))
+        which = tf.minimum(tf.cast(tf.floor(share * kept), tf.int32), kept - 1)
+        return tf.gather(centres, which) + mixture.sigma * z[:, 1:3]
+
+    return keras.Sequential(
+        [keras.Input((noise_dim,)), keras.layers.Lambda(draw)], name="half_ring_generator"
+    )
+
+
+def _nb06_accuracy(D, real, fake) -> float:
+    """D's accuracy on packs: real ones with a logit above 0, fake ones at or below it."""
+    import numpy as np
+
+    return float((np.mean(D(real).numpy() > 0) + np.mean(D(fake).numpy() <= 0)) / 2)
+
+
+@functools.lru_cache(maxsize=4)
+def _nb06_pack_reference(pack: int, seed: int, steps: int) -> dict:
+    """The check's own run: notebook 06's D and d_step, D alone against the half-ring G, then
+    its accuracy on fresh packs; also the accuracy on real and on fake packs alone."""
+    import numpy as np
+    import tensorflow as tf
+
+    import gan_helpers
+    from gan_helpers import lessons
+    from gan_helpers.labs import nb06_mixtures as mixtures
+
+    lesson, ring = lessons.load("06_mode_collapse"), mixtures.ring()
+    G = half_ring_generator(ring, lesson.NOISE_DIM)
+    gan_helpers.set_seed(seed)
+    D = lesson.make_discriminator(pack=pack)
+    g_opt, d_opt = lesson.make_optimizers("non-saturating")
+    d_step = tf.function(lesson.make_steps(G, D, g_opt, d_opt, ring, seed, pack=pack)[0])
+    # fresh packs: a split of the seed's stream (from_seed(seed + 1) would overlap it, shifted)
+    rng = tf.random.Generator.from_seed(seed).split(1)[0]
+    real, fake = (f() for f in lesson.make_batches(G, ring, rng, _NB06_EVAL_PACKS, pack))
+    untrained = _nb06_accuracy(D, real, fake)
+    for _ in range(steps):
+        d_step()
+    return {
+        "accuracy": _nb06_accuracy(D, real, fake),
+        "real only": float(np.mean(D(real).numpy() > 0)),
+        "fake only": float(np.mean(D(fake).numpy() <= 0)),
+        "untrained": untrained,
+    }
+
+
+def _nb06_bayes(pack: int, covered: float = 0.5) -> float:
+    """The best accuracy any D can reach: (1 + TV) / 2, TV = 1 - covered**pack between real
+    packs and packs of a G that covers the share `covered` of the modes."""
+    return (1 + 1 - covered**pack) / 2
+
+
+@check("pack_accuracy")
+def check_pack_accuracy(pack_accuracy):
+    """Train D alone against the half-ring generator through the learner's function, pack 1 and 2,
+    and compare its accuracy with the check's own run from the same seed (0.03) and with the
+    best possible accuracy (1 + TV) / 2."""
+    import math
+
+    import gan_helpers
+    from gan_helpers import lessons
+    from gan_helpers.labs import nb06_mixtures as mixtures
+
+    expect(callable(pack_accuracy), "pack_accuracy must be a function of (G, pack, seed, steps)")
+    lesson, ring = lessons.load("06_mode_collapse"), mixtures.ring()
+    G = half_ring_generator(ring, lesson.NOISE_DIM)
+    seed, steps = gan_helpers.seed(0), _NB06_PACK_STEPS
+    got, ref = {}, {}
+    for pack in (1, 2):
+        value = real_number(pack_accuracy(G, pack, seed, steps=steps))
+        expect(
+            value is not None and math.isfinite(value),
+            f"return one number, D's accuracy on fresh packs; got {value!r} for pack = {pack}",
+        )
+        got[pack], ref[pack] = value, _nb06_pack_reference(pack, seed, steps)
+    expect(
+        all(0 <= v <= 1 for v in got.values()),
+        f"an accuracy is a fraction between 0 and 1: you got {got[1]:g} (pack 1), {got[2]:g} "
+        "(pack 2). Did you return a percentage, or a mean logit?",
+    )
+    said = (
+        f"Your accuracies: {got[1]:.3f} (pack 1), {got[2]:.3f} (pack 2); the check's own run "
+        f"from seed {seed}: {ref[1]['accuracy']:.3f}, {ref[2]['accuracy']:.3f} (the best "
+        f"possible: {_nb06_bayes(1):.3f}, {_nb06_bayes(2):.3f})."
+    )
+    if all(abs(got[p] - ref[p]["accuracy"]) <= 0.03 for p in (1, 2)):
+        return (
+            f"{said} D alone reaches the best accuracy (1 + TV) / 2 in {steps} steps: a G missing "
+            "half the modes differs from the data by TV 1/2 on single points, 1 − (1/2)² = 3/4 "
+            "on pairs. Packing makes the same collapse easier to see."
+        )
+
+    def near(key, tolerance=0.03):
+        return all(abs(got[p] - ref[p][key]) <= tolerance for p in (1, 2))
+
+    hints = [
+        (
+            all(abs((1 - got[p]) - ref[p]["accuracy"]) <= 0.03 for p in (1, 2)),
+            "you returned the error rate, 1 − accuracy: count the packs D gets right",
+        ),
+        (
+            near("real only"),
+            "you scored only the real packs: the accuracy averages D's hits on real packs "
+            "(logit > 0) and on fake ones (logit ≤ 0)",
+        ),
+        (
+            near("fake only"),
+            "you scored only the fake packs: the accuracy averages D's hits on real packs "
+            "(logit > 0) and on fake ones (logit ≤ 0)",
+        ),
+        (
+            near("untrained", 0.05) or max(got.values()) < 0.6,
+            "your D has not learned: are both accuracies near 1/2, as an untrained D's? Call "
+            f"d_step {steps} times (make_steps(...)[0]) before you measure",
+        ),
+        (
+            abs(got[2] - ref[1]["accuracy"]) <= 0.03,
+            "with pack = 2 your D does as well as with pack = 1: is pack handed to "
+            "make_discriminator(pack=pack) AND to make_steps(..., pack=pack) and make_batches?",
+        ),
+        (
+            any(got[p] > _nb06_bayes(p) + 0.02 for p in (1, 2)),
+            "your accuracy is above what any D can reach on fresh packs: do you measure it on "
+            "the packs D was trained on, or only on one kind?",
+        ),
+    ]
+    hint = next(
+        (h for when, h in hints if when),
+        f"train a fresh D (make_discriminator(pack=pack), after gan_helpers.set_seed(seed)) alone "
+        f"for {steps} d_steps of make_steps(G, D, *make_optimizers('non-saturating'), RING, seed, "
+        "pack=pack), then measure on 5,000 fresh real and 5,000 fake packs",
+    )
+    raise Wrong(cause_then(hint, said))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from gan_helpers.exercises import Wrong, cause_then, check, expect, real_number
 
 
@@ -186,3 +188,130 @@ def check_label_changes(label_changes):
         hint = hints.get(said, "which term reads the label, and which sees only φ(x)?")
         raise Wrong(cause_then(hint, f"{found}."))
     return f"measured: only the {truth} term moves; w·φ(x) + b never sees the label."
+
+
+# ----------------------------------------------------------------------------------------------
+# 9d. train and measure: does the projection D learn to read the label?
+
+_NB08_READER_STEPS = 50
+_NB08_HELD_OUT = 400
+
+
+def _nb08_reader_data():
+    """(train images, train labels, held-out images, held-out labels): the course's data, its
+    last 500 images kept out of training."""
+    from gan_helpers.data import load_mnist
+
+    data = load_mnist(verbose=False)
+    cut = len(data.images) - _NB08_HELD_OUT
+    return data.images[:cut], data.labels[:cut], data.images[cut:], data.labels[cut:]
+
+
+def _nb08_label_accuracy(D, images, labels) -> tuple[float, float]:
+    """D as a classifier: the shares of images whose own label gets D's highest logit of the 10,
+    and its lowest."""
+    import numpy as np
+
+    from gan_helpers import lessons
+
+    classes = lessons.load("08_conditional_gan").NUM_CLASSES
+    n, eye = len(images), np.eye(classes, dtype=np.float32)
+    columns = []
+    for c in range(classes):
+        logits = np.asarray(D([images, np.tile(eye[c], (n, 1))]))
+        expect(
+            logits.shape in ((n, 1), (n,)),
+            f"D([images, labels]) should give one logit per image, shape ({n}, 1); got "
+            f"{logits.shape}. Return the trained make_projection_discriminator()",
+        )
+        columns.append(logits.reshape(n))
+    table = np.stack(columns, axis=1)
+    return float(np.mean(table.argmax(axis=1) == labels)), float(
+        np.mean(table.argmin(axis=1) == labels)
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _nb08_reader_reference(seed: int, steps: int, train_size: int) -> float:
+    """The check's own run: notebook 08's D and batches, true labels against shifted ones."""
+    import keras
+    import tensorflow as tf
+
+    import gan_helpers
+    from gan_helpers import lessons
+
+    lesson = lessons.load("08_conditional_gan")
+    images, labels, test_images, test_labels = _nb08_reader_data()
+    gan_helpers.set_seed(seed)
+    D = lesson.make_projection_discriminator()
+    d_opt = keras.optimizers.Adam(lesson.LEARNING_RATE, beta_1=0.5)
+    rng = tf.random.Generator.from_seed(seed)
+    data, data_labels = tf.constant(images), lesson.one_hot(labels)
+    n, classes = lesson.BATCH_SIZE, lesson.NUM_CLASSES
+
+    @tf.function
+    def step():
+        real, real_y = lesson.real_batch_with_labels(data, data_labels, n, rng)
+        digit = tf.argmax(real_y, axis=1, output_type=tf.int32)
+        other = lesson.one_hot((digit + rng.uniform([n], 1, classes, dtype=tf.int32)) % classes)
+        with tf.GradientTape() as tape:
+            loss = lesson.discriminator_loss(
+                D([real, real_y], training=True), D([real, other], training=True)
+            )
+        d_opt.apply_gradients(
+            zip(tape.gradient(loss, D.trainable_variables), D.trainable_variables)
+        )
+
+    for _ in range(steps):
+        step()
+    return _nb08_label_accuracy(D, test_images, test_labels)[0]
+
+
+@check("train_label_reader")
+def check_train_label_reader(train_label_reader):
+    """Train through the learner's function (50 steps), then read D as a classifier on 400
+    held-out images; compare with the check's own run from the same seed (0.15) and chance."""
+    import gan_helpers
+
+    expect(
+        callable(train_label_reader),
+        "train_label_reader must be a function of (images, labels, steps, seed)",
+    )
+    images, labels, test_images, test_labels = _nb08_reader_data()
+    seed, steps = gan_helpers.seed(0), _NB08_READER_STEPS
+    D = train_label_reader(images, labels, steps=steps, seed=seed)
+    expect(
+        callable(D) and hasattr(D, "trainable_variables"),
+        f"return the trained discriminator (a Keras model), not {type(D).__name__}",
+    )
+    got, lowest = _nb08_label_accuracy(D, test_images, test_labels)
+    ref = _nb08_reader_reference(seed, steps, len(images))
+    said = (
+        f"Your D picks the right digit for {got:.1%} of {len(test_images)} held-out images; the "
+        f"check's own run from seed {seed}: {ref:.1%} (chance: 10%)."
+    )
+    if abs(got - ref) <= 0.15:
+        return (
+            f"{said} Trained only to tell an image's own label from a wrong one, the projection "
+            "D has become a digit classifier: its class vectors e_y point along the features "
+            "φ(x) of their digit, the term that reads the label (exercise 9c)."
+        )
+    hints = [
+        (
+            lowest > 0.3,
+            "your D prefers the wrong labels: are the images with their own labels handed to "
+            "discriminator_loss first, as the real logits? It takes (real_logits, fake_logits)",
+        ),
+        (
+            got < 0.2,
+            "your D has not learned to read the label: are the wrong labels never different from "
+            "the true ones (add 1-9 to the digit, mod 10)? Do you run the step `steps` times?",
+        ),
+    ]
+    hint = next(
+        (h for when, h in hints if when),
+        "train make_projection_discriminator() alone: real images with their own labels as "
+        "'real', the same images with a wrong label as 'fake', Adam(LEARNING_RATE, beta_1=0.5), "
+        "batches of BATCH_SIZE",
+    )
+    raise Wrong(cause_then(hint, said))

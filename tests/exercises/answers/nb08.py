@@ -52,8 +52,43 @@ def _depth_11(z, digits):
     return np.concatenate([z, np.eye(11)[digits]], axis=1)
 
 
+def _reader(swap=False, shift=(1, 10), steps_done=None, returns=None):
+    """train_label_reader with one typical mistake: logits swapped, labels not shifted, ..."""
+    import keras
+
+    import gan_helpers
+    from gan_helpers import lessons
+
+    def train_label_reader(images, labels, steps=50, seed=0):
+        lesson = lessons.load("08_conditional_gan")
+        gan_helpers.set_seed(seed)
+        D = lesson.make_projection_discriminator()
+        d_opt = keras.optimizers.Adam(lesson.LEARNING_RATE, beta_1=0.5)
+        rng = tf.random.Generator.from_seed(seed)
+        data, data_labels = tf.constant(images), lesson.one_hot(labels)
+
+        @tf.function
+        def d_step():
+            real, real_y = lesson.real_batch_with_labels(data, data_labels, 64, rng)
+            digit = tf.argmax(real_y, axis=1, output_type=tf.int32)
+            other = (digit + rng.uniform([64], *shift, dtype=tf.int32)) % 10
+            with tf.GradientTape() as tape:
+                logits = [D([real, real_y]), D([real, lesson.one_hot(other)])]
+                loss = lesson.discriminator_loss(*(logits[::-1] if swap else logits))
+            grads = tape.gradient(loss, D.trainable_variables)
+            d_opt.apply_gradients(zip(grads, D.trainable_variables))
+
+        for _ in range(steps if steps_done is None else steps_done):
+            d_step()
+        return D if returns is None else returns
+
+    return train_label_reader
+
+
 RIGHT = [
     # generator_input: TensorFlow or NumPy
+    # train_label_reader: a random wrong digit that is sometimes the right one still teaches D
+    Right("train_label_reader", _reader(shift=(0, 10)), "any random digit", id="any_digit"),
     Right(
         "generator_input",
         lambda z, digits: np.concatenate([z, np.eye(10)[digits]], axis=1),
@@ -120,4 +155,9 @@ WRONG = [
     Wrong("label_changes", "Both", "computed from the image alone"),
     Wrong("label_changes", "real or fake", "which term is e_y in?"),
     Wrong("label_changes", "neither", "e_y·φ(x) changes with it"),
+    # train_label_reader
+    Wrong("train_label_reader", _reader(swap=True), "prefers the wrong labels", id="swapped"),
+    Wrong("train_label_reader", _reader(shift=(0, 1)), "never different", id="no_shift"),
+    Wrong("train_label_reader", _reader(steps_done=0), "has not learned", id="untrained"),
+    Wrong("train_label_reader", _reader(returns=0.6), "return the trained", id="a_number"),
 ]
