@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 
-from gan_helpers.exercises import check, expect
+from gan_helpers.exercises import Wrong, cause_then, check, expect
 
 _NB02_OUTCOMES = ("changes", "unchanged", "error")
 
@@ -224,4 +224,127 @@ def check_gan_generator_step(answer) -> str:
     return (
         "G took one non-saturating step through the stacked model with D in training mode, with "
         "the optimizer it was given; D's trainable weights and its flag stayed."
+    )
+
+
+_NB02_RUN_STEPS = 20
+"""D+G steps of the short training run of ``check_keras3_classic_steps``."""
+
+
+def _nb02_run_models(seed: int):
+    """Fresh tiny G and D of notebook 02 (D with BatchNorm) from ``seed``, a real batch around
+    (2, -1) and a noise batch, as in the notebook's section 2."""
+    import keras
+    import numpy as np
+
+    from gan_helpers.labs import nb02_freezing as freezing
+
+    keras.utils.set_random_seed(seed)
+    G, D = freezing.build_generator(keras), freezing.build_discriminator(keras)
+    rng = np.random.default_rng(seed)
+    real = rng.normal([2.0, -1.0], 0.5, size=(freezing.BATCH_SIZE, 2)).astype("float32")
+    noise = rng.uniform(0.0, 1.0, size=(freezing.BATCH_SIZE, freezing.NOISE_DIM))
+    return G, D, real, noise.astype("float32")
+
+
+def _nb02_run(make, seed: int) -> dict[str, float]:
+    """Build fresh models, ``make(G, D, d_opt, g_opt, real, noise) -> (d_step, g_step)``, run
+    ``_NB02_RUN_STEPS`` D+G steps and add up how far (L2 norm, step by step) D's and G's
+    trainable weights moved during the D steps and during the G steps."""
+    import warnings
+
+    import keras
+    import numpy as np
+
+    G, D, real, noise = _nb02_run_models(seed)
+    # D's and G's trainable weights, listed before any flag changes (a frozen D lists none);
+    # BatchNorm's moving statistics are left out: they move in both steps by design
+    watched = {"D": list(D.trainable_variables), "G": list(G.trainable_variables)}
+    d_opt, g_opt = keras.optimizers.SGD(LEARNING_RATE), keras.optimizers.SGD(LEARNING_RATE)
+    steps = make(G, D, d_opt, g_opt, real, noise)
+    expect(
+        isinstance(steps, tuple) and len(steps) == 2 and all(callable(s) for s in steps),
+        f"your function returned {type(steps).__name__}: return the pair (d_step, g_step) of "
+        "functions of no argument",
+    )
+
+    def flat(model):
+        return np.concatenate([np.ravel(v.numpy()) for v in watched[model.name]])
+
+    moved = dict.fromkeys(("D by d_step", "G by d_step", "D by g_step", "G by g_step"), 0.0)
+    with warnings.catch_warnings():
+        # the classic recipe's "no trainable weights" warning: the check reports it in words
+        warnings.simplefilter("ignore")
+        d_weights, g_weights = flat(D), flat(G)
+        for _ in range(_NB02_RUN_STEPS):
+            for name, step in zip(("d_step", "g_step"), steps):
+                step()
+                d_now, g_now = flat(D), flat(G)
+                moved[f"D by {name}"] += float(np.linalg.norm(d_now - d_weights))
+                moved[f"G by {name}"] += float(np.linalg.norm(g_now - g_weights))
+                d_weights, g_weights = d_now, g_now
+    return moved
+
+
+def _nb02_lesson_steps(G, D, d_opt, g_opt, real, noise):
+    """The reference: section 1's steps (notebook 02's lesson code), compiled as in section 2."""
+    import tensorflow as tf
+
+    from gan_helpers import lessons
+
+    make_steps = lessons.load("02_freezing_discriminator").make_steps
+    d_step, g_step = make_steps(G, D, g_opt, d_opt, real, noise)
+    return tf.function(d_step), tf.function(g_step)
+
+
+@check("keras3_classic_steps")
+def check_keras3_classic_steps(answer) -> str:
+    """Runs 20 D+G steps of the learner's recipe on notebook 02's tiny G and D and measures how
+    far D's and G's trainable weights move in each kind of step; compares with section 1's steps
+    run from the same seed and the same weights."""
+    import gan_helpers
+
+    expect(
+        callable(answer),
+        "keras3_classic_steps must be a function of (G, D, d_opt, g_opt, real, noise)",
+    )
+    seed = gan_helpers.seed(0)
+    got, ref = _nb02_run(answer, seed), _nb02_run(_nb02_lesson_steps, seed)
+    measured = (
+        f"in {_NB02_RUN_STEPS} D+G steps your d_steps moved D's trainable weights by "
+        f"{got['D by d_step']:.3g} and your g_steps moved them by {got['D by g_step']:.3g}, and "
+        f"G's by {got['G by g_step']:.3g} (section 1's steps, same seed: D by "
+        f"{ref['D by d_step']:.3g} and {ref['D by g_step']:.3g}, G by {ref['G by g_step']:.3g})"
+    )
+    hints = [
+        (
+            got["D by g_step"] > 1e-4 * ref["D by d_step"],
+            "your generator step moved D's trainable weights: the stacked model's step was traced "
+            "while D.trainable was True (Keras 3 reads the flag when a step is first traced, not "
+            "at compile()), or your tape differentiates gan.trainable_variables. Set "
+            "D.trainable = False before each gan.train_on_batch",
+        ),
+        (
+            got["D by d_step"] < 0.01 * ref["D by d_step"],
+            "your D never learns: D.train_on_batch was first traced while D.trainable was False "
+            "(the classic recipe, written for Keras 2's compile-time rule, on Keras 3: the call "
+            "warns 'does not have any trainable weights' once, then trains nothing). Set "
+            "D.trainable = True before each D.train_on_batch",
+        ),
+        (
+            got["G by d_step"] > 1e-4 * ref["G by g_step"],
+            "your discriminator step moved G's weights: D's step must train D only",
+        ),
+        (
+            got["G by g_step"] < 0.01 * ref["G by g_step"],
+            "your generator step did not train G: does g_step run gan.train_on_batch(noise, "
+            "ones) with G trainable, labels 1 for the fakes?",
+        ),
+    ]
+    hint = next((h for when, h in hints if when), None)
+    if hint is not None:
+        raise Wrong(cause_then(hint, f"{measured}."))
+    return (
+        f"{measured}. Each step moved its own network's weights only: on Keras 3 the flags that "
+        "count are the ones set when each step is first traced."
     )
