@@ -23,10 +23,10 @@ only the machinery around them:
 * ``train(steps, chunk=..., callback=...)`` runs the chunks, records every metric of every
   generator step in a ``History`` (for ``k > 1`` the D metrics are those of the last D step), prints
   one progress line per chunk and calls ``callback(history)`` (a live plot, say) after each.
-* **The NaN guard**: a step whose metrics are NaN or infinite stops the loop. Because that step's
-  update has already been applied, the loop then puts every variable the step touches (weights,
-  optimizer state, random stream) back to the start of the chunk and replays the good steps, so the
-  weights are those of the last good step. Then it raises ``NonFiniteLossError``.
+* **The NaN guard**: a step whose metrics are NaN or infinite stops the loop. Its update is already
+  applied, so the loop puts every variable the steps touch (weights, optimizer state, random
+  stream) back to the chunk's start and replays the good steps; then it raises
+  ``NonFiniteLossError``, with the weights of the last good step.
 
 ``random_batch`` draws real batches inside the graph; ``check_gan`` turns the usual set-up mistakes
 (wrong shapes, unscaled pixels) into messages that say what to change, before anything is traced.
@@ -120,7 +120,6 @@ class TrainingLoop:
         self.history = History()
         self._run = tf.function(self._steps, jit_compile=jit_compile)
         self._variables: list[tf.Variable] | None = None
-        self._copy: Callable[[], list[tf.Tensor]] | None = None
         self._names: tuple[list[str], list[str]] | None = None
         self._capacity = 100  # the chunk size of the last call of train
 
@@ -180,14 +179,9 @@ class TrainingLoop:
             spec = tf.TensorSpec([], tf.int32)
             traced = self._run.get_concrete_function(spec, spec, self._capacity)
             self._variables = list(traced.variables)
+            # the roll-back's copy of them all: one compiled call, not one read per variable
+            self._copy = tf.function(lambda: [tf.identity(v) for v in self._variables])
         return self._variables
-
-    def _saved(self) -> list[tf.Tensor]:
-        """A copy of every variable, for the roll-back: one compiled call, not one per variable."""
-        if self._copy is None:
-            variables = self.variables()
-            self._copy = tf.function(lambda: [tf.identity(v) for v in variables])
-        return self._copy()
 
     def train(
         self,
@@ -211,7 +205,8 @@ class TrainingLoop:
         done, timer = 0, Timer()
         while done < steps and not (should_stop is not None and should_stop()):
             n = min(chunk, steps - done)
-            saved = self._saved()
+            self.variables()  # traced on the first call, with the copy below
+            saved = self._copy()  # every variable as it is before this chunk
             with Timer() as chunk_time:
                 values, ok = self._chunk(n, chunk)
             self.history.seconds += chunk_time.seconds
@@ -237,10 +232,8 @@ class TrainingLoop:
     def _roll_back(self, saved: list[tf.Tensor], good: int) -> None:
         for variable, value in zip(self.variables(), saved):
             variable.assign(value)
-        if good:
-            self._chunk(
-                good, self._capacity
-            )  # replay the good steps: same start, same random stream, same result
+        if good:  # replay the good steps: same start, same random stream, same result
+            self._chunk(good, self._capacity)
 
     def progress_line(self, last: int, rate: float) -> str:
         """``step 500 | d_loss 1.21 g_loss 0.93 d_real 0.61 d_fake 0.37 | 70 steps/s``.
